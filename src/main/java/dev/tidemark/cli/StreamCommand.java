@@ -1,0 +1,78 @@
+package dev.tidemark.cli;
+
+import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.config.TriggerSpec;
+import dev.tidemark.run.RunningPipeline;
+import dev.tidemark.run.Runtime;
+import dev.tidemark.run.StreamRunner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "stream",
+    description = {
+      "Run pipelines as streams: Kafka -> parse -> watermark -> SQL -> Delta.",
+      "Each pipeline keeps its checkpoint under tidemark.checkpoints/NAME; a restart resumes from it"
+          + " exactly once. Records that cannot be parsed go to LAKE/quarantine/NAME.",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  tidemark stream                                  # every pipeline, until stopped",
+      "  tidemark stream --pipeline card-velocity --available-now   # catch up, then exit",
+      "  KAFKA_BOOTSTRAP_SERVERS=broker:9092 TIDEMARK_LAKE=s3a://lake/prod tidemark stream"
+    })
+final class StreamCommand implements Callable<Integer> {
+  @Mixin ConfOptions conf;
+
+  @Option(
+      names = {"-p", "--pipeline"},
+      paramLabel = "NAME",
+      description = "Pipeline to run (repeatable). Default: all pipelines.")
+  List<String> pipelines = new ArrayList<>();
+
+  @Option(
+      names = "--available-now",
+      description =
+          "Process everything in Kafka now, in micro-batches, then stop (Trigger.AvailableNow)."
+              + " Append-mode windows the watermark has not passed are written by a later run.")
+  boolean availableNow;
+
+  @Override
+  public Integer call() throws Exception {
+    TidemarkConfig config = conf.load();
+    List<PipelineSpec> selected = config.select(pipelines);
+    Runtime runtime = Runtime.open(config, "tidemark-stream", selected);
+    StreamRunner runner = new StreamRunner(runtime.spark(), config);
+    List<RunningPipeline> running = new ArrayList<>();
+    for (PipelineSpec spec : selected) {
+      running.add(runner.start(spec, availableNow ? TriggerSpec.availableNowTrigger() : null));
+    }
+    Thread stopper =
+        new Thread(
+            () -> {
+              for (RunningPipeline r : running) {
+                try {
+                  r.stop();
+                } catch (Exception ignored) {
+                  // shutting down anyway
+                }
+              }
+            });
+    java.lang.Runtime.getRuntime().addShutdownHook(stopper);
+    for (RunningPipeline r : running) {
+      r.awaitTermination();
+    }
+    java.lang.Runtime.getRuntime().removeShutdownHook(stopper);
+    for (RunningPipeline r : running) {
+      System.out.println(TableSummary.of(runtime.spark(), config, r.spec()).render());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.tidemark.cli;
+
+import dev.tidemark.config.InvalidConfigException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The {@code tidemark} command line. Exit codes: 0 ok, 2 usage or configuration error (reported
+ * before any data moves), 1 runtime failure.
+ */
+@Command(
+    name = "tidemark",
+    mixinStandardHelpOptions = true,
+    version = "tidemark 0.1.0",
+    description = {
+      "Kafka -> Delta Lake streaming analytics on Spark. One pipeline definition (conf/pipelines/"
+          + "NAME.conf + NAME.sql) runs as a stream and as a backfill.",
+      ""
+    },
+    footer = {
+      "",
+      "Configuration: --conf FILE (default $TIDEMARK_CONF or conf/local.conf); environment"
+          + " variables TIDEMARK_LAKE, KAFKA_BOOTSTRAP_SERVERS override it.",
+      "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.",
+      "Run 'tidemark COMMAND --help' for a command's options and examples."
+    })
+public final class TidemarkCli implements Callable<Integer> {
+  /** Commands that need the embedded broker and generators; absent from the cluster jar. */
+  private static final String[] LOCAL_COMMANDS = {
+    "dev.tidemark.local.DemoCommand", "dev.tidemark.local.GenerateCommand"
+  };
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.out);
+    return 0;
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new TidemarkCli());
+    cli.addSubcommand(new StreamCommand());
+    cli.addSubcommand(new BackfillCommand());
+    cli.addSubcommand(new ValidateCommand());
+    for (String name : LOCAL_COMMANDS) {
+      try {
+        cli.addSubcommand(Class.forName(name).getDeclaredConstructor().newInstance());
+      } catch (ReflectiveOperationException | LinkageError e) {
+        // Not on the classpath: the cluster jar leaves out the embedded broker and generators.
+      }
+    }
+    cli.setExecutionExceptionHandler(new ErrorHandler());
+    return cli;
+  }
+
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Config problems are usage errors (2) with their message; anything else is a failure (1). */
+  private static final class ErrorHandler implements IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
+      PrintWriter err = cli.getErr();
+      Throwable cause = e;
+      while (cause.getCause() != null && !(cause instanceof InvalidConfigException)) {
+        cause = cause.getCause();
+      }
+      // Bad arguments (a range off the window grid) are raised directly by Tidemark's own checks.
+      Throwable usage = cause instanceof InvalidConfigException ? cause : e;
+      if (usage instanceof InvalidConfigException || usage instanceof IllegalArgumentException) {
+        err.println("tidemark: " + usage.getMessage());
+        err.flush();
+        return 2;
+      }
+      err.println("tidemark: failed: " + e);
+      e.printStackTrace(err);
+      err.flush();
+      return 1;
+    }
+  }
+}

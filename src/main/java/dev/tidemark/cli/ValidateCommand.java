@@ -1,0 +1,56 @@
+package dev.tidemark.cli;
+
+import dev.tidemark.config.ConfigProblem;
+import dev.tidemark.config.InvalidConfigException;
+import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.pipeline.PipelineValidator;
+import dev.tidemark.run.SparkSessionFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "validate",
+    description = {
+      "Load the configuration and every pipeline, and analyse each pipeline's SQL against its"
+          + " declared schema with Spark. Needs no Kafka and moves no data.",
+      "Exit code 0 when all pipelines are valid, 2 otherwise (each problem names its file).",
+      ""
+    },
+    footer = {"", "Example:", "  tidemark validate --conf conf/local.conf"})
+final class ValidateCommand implements Callable<Integer> {
+  @Mixin ConfOptions conf;
+
+  @Option(
+      names = {"-p", "--pipeline"},
+      paramLabel = "NAME",
+      description = "Pipeline to validate (repeatable). Default: all.")
+  List<String> pipelines = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    TidemarkConfig config = conf.load();
+    List<PipelineSpec> selected = config.select(pipelines);
+    PipelineValidator validator =
+        new PipelineValidator(SparkSessionFactory.create(config, "tidemark-validate"));
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (PipelineSpec spec : selected) {
+      List<ConfigProblem> found = validator.check(spec);
+      System.out.printf(
+          "%-18s %s  (%s, %s mode)%n",
+          spec.name(),
+          found.isEmpty() ? "ok" : "INVALID",
+          config.file().getParent().relativize(spec.file()),
+          spec.sink().outputMode().name().toLowerCase());
+      problems.addAll(found);
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(problems);
+    }
+    return 0;
+  }
+}

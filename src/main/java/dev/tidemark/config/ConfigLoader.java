@@ -1,0 +1,122 @@
+package dev.tidemark.config;
+
+import static dev.tidemark.config.ConfigKeys.*;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Loads the main configuration file and every pipeline file into an immutable {@link
+ * TidemarkConfig}, or fails with an {@link InvalidConfigException} listing every problem.
+ *
+ * <p>Precedence, highest first: {@code overrides} (from the CLI), JVM system properties {@code
+ * -Dtidemark.*}, environment variables substituted by the files ({@code ${?TIDEMARK_LAKE}}), the
+ * given file, {@code application.conf} (which the given file includes).
+ */
+public final class ConfigLoader {
+  private ConfigLoader() {}
+
+  public static TidemarkConfig load(Path confFile) {
+    return load(confFile, Map.of());
+  }
+
+  public static TidemarkConfig load(Path confFile, Map<String, String> overrides) {
+    Path file = confFile.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidConfigException(
+          new ConfigProblem(file, "", "configuration file not found (pass --conf FILE)"));
+    }
+    Config config;
+    try {
+      Config fromFile =
+          ConfigFactory.parseFile(
+              file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      config =
+          ConfigFactory.parseMap(overrides, "command-line overrides")
+              .withFallback(ConfigFactory.systemProperties().withOnlyPath(ROOT))
+              .withFallback(fromFile)
+              .resolve();
+    } catch (ConfigException e) {
+      throw new InvalidConfigException(
+          new ConfigProblem(file, "", "cannot parse: " + e.getMessage()));
+    }
+
+    ConfigReader r = new ConfigReader(config, file);
+    String lake = normalizeLocation(r.string(LAKE));
+    String checkpoints = normalizeLocation(r.string(CHECKPOINTS));
+    String bootstrap = r.string(KAFKA_BOOTSTRAP_SERVERS);
+    Map<String, String> kafkaOptions = r.settings(KAFKA_OPTIONS);
+    Duration slack = r.duration(BACKFILL_KAFKA_TIMESTAMP_SLACK);
+    Map<String, String> spark = r.settings(SPARK);
+    String pipelinesDir = r.string(PIPELINES_DIR, "pipelines");
+
+    List<ConfigProblem> problems = new ArrayList<>(r.problems());
+    List<PipelineSpec> pipelines = new ArrayList<>();
+    if (pipelinesDir != null) {
+      Path dir = file.resolveSibling(pipelinesDir).normalize();
+      for (Path pipelineFile : pipelineFiles(dir, file, problems)) {
+        PipelineSpec spec = PipelineFileReader.read(pipelineFile, problems);
+        if (spec != null) {
+          pipelines.add(spec);
+        }
+      }
+    }
+    Set<String> names = new HashSet<>();
+    for (PipelineSpec p : pipelines) {
+      if (!names.add(p.name())) {
+        problems.add(
+            new ConfigProblem(p.file(), NAME, "duplicate pipeline name '" + p.name() + "'"));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(problems);
+    }
+    return new TidemarkConfig(
+        file, lake, checkpoints, bootstrap, kafkaOptions, slack, spark, List.copyOf(pipelines));
+  }
+
+  private static List<Path> pipelineFiles(Path dir, Path mainFile, List<ConfigProblem> problems) {
+    if (!Files.isDirectory(dir)) {
+      problems.add(new ConfigProblem(mainFile, PIPELINES_DIR, "folder not found: " + dir));
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".conf")).sorted().toList();
+    } catch (IOException e) {
+      problems.add(new ConfigProblem(mainFile, PIPELINES_DIR, "cannot list " + dir + ": " + e));
+      return List.of();
+    }
+  }
+
+  /**
+   * Turns a lake location into a URI Hadoop understands: {@code s3a://} and {@code file:} stay as
+   * they are, a plain path becomes an absolute {@code file:/} URI. Trailing slashes are dropped.
+   */
+  public static String normalizeLocation(String location) {
+    if (location == null) {
+      return null;
+    }
+    String l = location.strip();
+    if (!l.contains(":/")) {
+      l = "file:" + Path.of(l).toAbsolutePath().normalize();
+    } else if (l.startsWith("file:///")) {
+      l = "file:/" + l.substring("file:///".length()); // Hadoop's qualified form
+    }
+    while (l.endsWith("/") && !l.endsWith("://")) {
+      l = l.substring(0, l.length() - 1);
+    }
+    return l;
+  }
+}

@@ -1,0 +1,225 @@
+package dev.tidemark.config;
+
+import static dev.tidemark.config.ConfigKeys.*;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads one pipeline file and its SQL file into a {@link PipelineSpec}, checking shape only: every
+ * required key, durations, the schema DDL, the event-time column, the SQL file. Analysis of the SQL
+ * against the schema needs Spark and happens in {@code PipelineValidator}.
+ */
+final class PipelineFileReader {
+  private static final Pattern VALID_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
+  private static final Pattern LEADING_COMMENTS =
+      Pattern.compile("^(\\s*(--[^\\n]*\\n|/\\*.*?\\*/))*\\s*", Pattern.DOTALL);
+
+  private PipelineFileReader() {}
+
+  /** Reads the pipeline; problems found are added to {@code problems}. Returns null if unusable. */
+  static PipelineSpec read(Path file, List<ConfigProblem> problems) {
+    Config config;
+    try {
+      config =
+          ConfigFactory.parseFile(
+                  file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
+              .resolve();
+    } catch (ConfigException e) {
+      problems.add(new ConfigProblem(file, "", "cannot parse: " + e.getMessage()));
+      return null;
+    }
+    ConfigReader r = new ConfigReader(config, file);
+    String baseName = file.getFileName().toString().replaceFirst("\\.conf$", "");
+    String name = r.string(NAME, baseName);
+    if (name != null && !VALID_NAME.matcher(name).matches()) {
+      r.problem(NAME, "'" + name + "' is not a valid name (lower case letters, digits, - and _)");
+    }
+    String description = r.string(DESCRIPTION, "");
+
+    SourceSpec source = readSource(r);
+    Path sqlFile = null;
+    String sql = null;
+    String sqlFileName = r.string(QUERY_SQL_FILE, baseName + ".sql");
+    if (sqlFileName != null) {
+      sqlFile = file.resolveSibling(sqlFileName).normalize();
+      sql = readSql(r, sqlFile);
+    }
+    WindowSpec window = readWindow(r);
+    SinkSpec sink = readSink(r, name);
+    String generator = r.string(DEMO_GENERATOR, "");
+
+    if (sink != null && window != null && !sink.keys().contains(window.startColumn())) {
+      r.problem(
+          SINK_KEYS,
+          "must include the window start column '"
+              + window.startColumn()
+              + "' so that each window is one row");
+    }
+    problems.addAll(r.problems());
+    if (!r.problems().isEmpty()) {
+      return null;
+    }
+    return new PipelineSpec(name, description, file, source, sql, sqlFile, window, sink, generator);
+  }
+
+  private static SourceSpec readSource(ConfigReader r) {
+    List<String> topics = r.strings(SOURCE_TOPICS, List.of());
+    if (topics.isEmpty()) {
+      r.problem(SOURCE_TOPICS, "is required: the Kafka topics to read, e.g. [card-transactions]");
+    }
+    String format = r.string(SOURCE_FORMAT, "json");
+    if (format != null && !format.equals("json")) {
+      r.problem(SOURCE_FORMAT, "unsupported payload format '" + format + "'; only 'json' is");
+    }
+    String ddl = r.string(SOURCE_SCHEMA);
+    String eventTime = r.string(SOURCE_EVENT_TIME);
+    if (ddl != null) {
+      StructType schema = parseSchema(r, ddl);
+      if (schema != null && eventTime != null) {
+        checkEventTime(r, schema, eventTime);
+      }
+    }
+    Duration watermark = r.duration(SOURCE_WATERMARK);
+    return new SourceSpec(topics, format, ddl, eventTime, watermark, r.settings(SOURCE_OPTIONS));
+  }
+
+  static StructType parseSchema(ConfigReader r, String ddl) {
+    try {
+      return StructType.fromDDL(ddl);
+    } catch (RuntimeException e) {
+      r.problem(
+          SOURCE_SCHEMA,
+          "cannot parse the schema as a Spark DDL string (e.g. 'id STRING, ts TIMESTAMP'): "
+              + firstLine(e.getMessage()));
+      return null;
+    }
+  }
+
+  private static void checkEventTime(ConfigReader r, StructType schema, String column) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(column)) {
+        DataType t = f.dataType();
+        if (!t.equals(DataTypes.TimestampType) && !t.equals(DataTypes.TimestampNTZType)) {
+          r.problem(
+              SOURCE_EVENT_TIME,
+              "column '" + column + "' must be TIMESTAMP in source.schema, is " + t.sql());
+        }
+        return;
+      }
+    }
+    r.problem(
+        SOURCE_EVENT_TIME,
+        "column '" + column + "' is not in source.schema " + List.of(schema.fieldNames()));
+  }
+
+  private static String readSql(ConfigReader r, Path sqlFile) {
+    if (!Files.isRegularFile(sqlFile)) {
+      r.problem(QUERY_SQL_FILE, "SQL file not found: " + sqlFile);
+      return null;
+    }
+    String sql;
+    try {
+      sql = Files.readString(sqlFile).strip();
+    } catch (IOException e) {
+      r.problem(QUERY_SQL_FILE, "cannot read " + sqlFile + ": " + e.getMessage());
+      return null;
+    }
+    while (sql.endsWith(";")) {
+      sql = sql.substring(0, sql.length() - 1).strip();
+    }
+    String body = LEADING_COMMENTS.matcher(sql).replaceFirst("").toLowerCase(Locale.ROOT);
+    if (!body.startsWith("select") && !body.startsWith("with")) {
+      r.problem(
+          QUERY_SQL_FILE,
+          sqlFile.getFileName()
+              + " must hold one SELECT (or WITH ... SELECT) over the view events");
+      return null;
+    }
+    return sql;
+  }
+
+  private static WindowSpec readWindow(ConfigReader r) {
+    WindowSpec.Type type = r.enumValue(QUERY_WINDOW_TYPE, WindowSpec.Type.class, null);
+    String startColumn = r.string(QUERY_WINDOW_START_COLUMN, "window_start");
+    if (type == null) {
+      return null;
+    }
+    switch (type) {
+      case SESSION -> {
+        Duration gap = r.duration(QUERY_WINDOW_GAP);
+        return gap == null ? null : new WindowSpec(type, gap, gap, startColumn);
+      }
+      case TUMBLING -> {
+        Duration size = r.duration(QUERY_WINDOW_SIZE);
+        return size == null ? null : new WindowSpec(type, size, size, startColumn);
+      }
+      default -> {
+        Duration size = r.duration(QUERY_WINDOW_SIZE);
+        Duration slide = r.duration(QUERY_WINDOW_SLIDE);
+        if (size == null || slide == null) {
+          return null;
+        }
+        if (size.toMillis() % slide.toMillis() != 0) {
+          r.problem(QUERY_WINDOW_SLIDE, "must divide query.window.size (" + size + ")");
+          return null;
+        }
+        return new WindowSpec(type, size, slide, startColumn);
+      }
+    }
+  }
+
+  private static SinkSpec readSink(ConfigReader r, String name) {
+    String table = r.string(SINK_TABLE, name == null ? null : name.replace('-', '_'));
+    String path = r.string(SINK_PATH, "gold/" + table);
+    if (path != null && (path.startsWith("/") || path.contains(".."))) {
+      r.problem(SINK_PATH, "must be relative to the lake root, without '..': " + path);
+    }
+    List<String> partitionBy = r.strings(SINK_PARTITION_BY, List.of());
+    List<String> keys = r.strings(SINK_KEYS, List.of());
+    if (keys.isEmpty()) {
+      r.problem(
+          SINK_KEYS,
+          "is required: the columns that identify one row, e.g. [card_id, window_start]");
+    }
+    OutputMode mode = r.enumValue(SINK_OUTPUT_MODE, OutputMode.class, OutputMode.APPEND);
+    TriggerSpec trigger = readTrigger(r);
+    return new SinkSpec(table, path, partitionBy, keys, mode, trigger);
+  }
+
+  private static TriggerSpec readTrigger(ConfigReader r) {
+    if (!r.has(SINK_TRIGGER)) {
+      return TriggerSpec.every(Duration.ofMinutes(1));
+    }
+    String raw = r.string(SINK_TRIGGER);
+    if (raw == null) {
+      return null;
+    }
+    if (raw.trim().equals("available-now")) {
+      return TriggerSpec.availableNowTrigger();
+    }
+    Duration d = r.duration(SINK_TRIGGER);
+    return d == null ? null : TriggerSpec.every(d);
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

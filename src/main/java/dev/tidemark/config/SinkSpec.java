@@ -1,0 +1,21 @@
+package dev.tidemark.config;
+
+import java.util.List;
+
+/**
+ * The Delta table a pipeline writes.
+ *
+ * @param table table name (used in logs and summaries)
+ * @param path location relative to the lake root
+ * @param partitionBy partition columns of the result
+ * @param keys columns identifying one result row (one window of one key); MERGE matches on them
+ * @param outputMode see {@link OutputMode}
+ * @param trigger micro-batch trigger of the stream
+ */
+public record SinkSpec(
+    String table,
+    String path,
+    List<String> partitionBy,
+    List<String> keys,
+    OutputMode outputMode,
+    TriggerSpec trigger) {}

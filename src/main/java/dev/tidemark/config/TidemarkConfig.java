@@ -1,0 +1,78 @@
+package dev.tidemark.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole, validated configuration: where the lake is, how to reach Kafka, Spark settings and the
+ * declared pipelines. Immutable; built once by {@link ConfigLoader}.
+ *
+ * @param lake lake root URI (file:/..., s3a://...), no trailing slash
+ * @param checkpoints checkpoint root URI
+ */
+public record TidemarkConfig(
+    Path file,
+    String lake,
+    String checkpoints,
+    String bootstrapServers,
+    Map<String, String> kafkaOptions,
+    Duration kafkaTimestampSlack,
+    Map<String, String> sparkConf,
+    List<PipelineSpec> pipelines) {
+
+  /** Where a pipeline's result table lives. */
+  public String tablePath(PipelineSpec pipeline) {
+    return lake + "/" + pipeline.sink().path();
+  }
+
+  /** Where rejected (unparseable) records of a pipeline are kept. */
+  public String quarantinePath(PipelineSpec pipeline) {
+    return lake + "/quarantine/" + pipeline.name();
+  }
+
+  /** The checkpoint folder of one streaming query of a pipeline. */
+  public String checkpointPath(PipelineSpec pipeline, String query) {
+    return checkpoints + "/" + pipeline.name() + "/" + query;
+  }
+
+  public Optional<PipelineSpec> pipeline(String name) {
+    return pipelines.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  /** Returns the named pipelines, or every pipeline when {@code names} is empty. */
+  public List<PipelineSpec> select(List<String> names) {
+    if (names == null || names.isEmpty()) {
+      return pipelines;
+    }
+    return names.stream()
+        .map(
+            n ->
+                pipeline(n)
+                    .orElseThrow(
+                        () ->
+                            new InvalidConfigException(
+                                new ConfigProblem(
+                                    file,
+                                    "--pipeline",
+                                    "no pipeline named '"
+                                        + n
+                                        + "'; declared: "
+                                        + pipelines.stream().map(PipelineSpec::name).toList()))))
+        .toList();
+  }
+
+  public TidemarkConfig withPipelines(List<PipelineSpec> newPipelines) {
+    return new TidemarkConfig(
+        file,
+        lake,
+        checkpoints,
+        bootstrapServers,
+        kafkaOptions,
+        kafkaTimestampSlack,
+        sparkConf,
+        List.copyOf(newPipelines));
+  }
+}

@@ -1,0 +1,154 @@
+package dev.tidemark.local;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Kafka broker in KRaft mode (broker and controller in one), in this JVM, on free
+ * loopback ports. For the demo and the tests; never part of the cluster jar.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+  private final Path dataDir;
+  private final boolean deleteOnClose;
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+
+  private EmbeddedKafka(Path dataDir, boolean deleteOnClose) throws IOException {
+    this.dataDir = dataDir;
+    this.deleteOnClose = deleteOnClose;
+    int brokerPort = freePort();
+    int controllerPort = freePort();
+    Properties props = new Properties();
+    props.put("process.roles", "broker,controller");
+    props.put("node.id", "1");
+    props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    props.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("controller.listener.names", "CONTROLLER");
+    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("log.dirs", dataDir.resolve("logs").toString());
+    props.put("num.partitions", "2");
+    props.put("offsets.topic.replication.factor", "1");
+    props.put("offsets.topic.num.partitions", "1");
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("group.initial.rebalance.delay.ms", "0");
+    props.put("auto.create.topics.enable", "true");
+    props.put("log.retention.hours", "-1");
+    // Sample events carry historical timestamps; keep them as sent (CreateTime, no bound).
+    props.put("log.message.timestamp.type", "CreateTime");
+    props.put("log.message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE));
+    props.put("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
+    props.put("message.max.bytes", Integer.toString(2 * 1024 * 1024));
+    format(props);
+    this.server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    server.startup();
+    this.bootstrapServers = "127.0.0.1:" + brokerPort;
+    LOG.info("embedded Kafka (KRaft) listening on {}, data in {}", bootstrapServers, dataDir);
+  }
+
+  /** Starts a broker whose data lives in a fresh temporary folder, deleted on close. */
+  public static EmbeddedKafka start() throws IOException {
+    return new EmbeddedKafka(Files.createTempDirectory("tidemark-kafka-"), true);
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Creates topics (no-op for topics that exist). */
+  public void createTopics(List<String> topics, int partitions) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      for (String topic : topics) {
+        try {
+          admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + topic, e.getCause());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    server.awaitShutdown();
+    if (deleteOnClose) {
+      deleteRecursively(dataDir);
+    }
+  }
+
+  private void format(Properties props) throws IOException {
+    Path propsFile = dataDir.resolve("server.properties");
+    try (var out = Files.newOutputStream(propsFile)) {
+      props.store(out, "embedded Kafka");
+    }
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    int rc;
+    try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+      rc =
+          StorageTool.execute(
+              new String[] {
+                "format",
+                "-t",
+                Uuid.randomUuid().toString(),
+                "-c",
+                propsFile.toString(),
+                "--ignore-formatted"
+              },
+              ps);
+    }
+    if (rc != 0) {
+      throw new IllegalStateException(
+          "kafka storage format failed: " + log.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

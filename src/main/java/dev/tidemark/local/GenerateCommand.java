@@ -1,0 +1,95 @@
+package dev.tidemark.local;
+
+import dev.tidemark.cli.ConfOptions;
+import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.TidemarkConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "generate",
+    description = {
+      "Send sample events for a pipeline to its Kafka topic (tidemark.kafka.bootstrap-servers):"
+          + " skewed keys, out-of-order arrival, a share of late and malformed records.",
+      "The Kafka record timestamp is the arrival time (event time plus a delay).",
+      ""
+    },
+    footer = {
+      "",
+      "Example:",
+      "  KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 tidemark generate -p card-velocity --events 10000"
+    })
+public final class GenerateCommand implements Callable<Integer> {
+  @Mixin ConfOptions conf;
+
+  @Option(
+      names = {"-p", "--pipeline"},
+      required = true,
+      paramLabel = "NAME",
+      description = "Pipeline whose topic and generator (demo.generator) to use.")
+  String pipeline;
+
+  @Option(
+      names = "--events",
+      defaultValue = "10000",
+      description = "How many events (default ${DEFAULT-VALUE}).")
+  int events;
+
+  @Option(
+      names = "--span-minutes",
+      defaultValue = "120",
+      description =
+          "Event times spread over this many minutes ending now (default ${DEFAULT-VALUE}).")
+  long spanMinutes;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--late",
+      defaultValue = "0.01",
+      description = "Share of late events (default ${DEFAULT-VALUE}).")
+  double late;
+
+  @Option(
+      names = "--malformed",
+      defaultValue = "0.01",
+      description = "Share of malformed records (default ${DEFAULT-VALUE}).")
+  double malformed;
+
+  @Override
+  public Integer call() {
+    TidemarkConfig config = conf.load();
+    PipelineSpec spec = config.select(List.of(pipeline)).get(0);
+    Duration span = Duration.ofMinutes(spanMinutes);
+    Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(span);
+    GeneratorSettings base = GeneratorSettings.of(start, span, events, seed);
+    GeneratorSettings settings =
+        new GeneratorSettings(
+            start, span, events, seed, base.maxDelay(), late, base.lateBy(), malformed);
+    List<GeneratedEvent> generated = SampleEvents.generate(generatorOf(spec), settings);
+    String topic = spec.source().topics().get(0);
+    EventProducer.send(config.bootstrapServers(), topic, generated);
+    System.out.printf(
+        "sent %s to %s at %s%n",
+        SampleEvents.describe(generated), topic, config.bootstrapServers());
+    return 0;
+  }
+
+  static String generatorOf(PipelineSpec spec) {
+    if (spec.generator().isEmpty()) {
+      throw new IllegalArgumentException(
+          spec.file() + ": demo.generator is not set; known generators: " + SampleEvents.names());
+    }
+    return spec.generator();
+  }
+}

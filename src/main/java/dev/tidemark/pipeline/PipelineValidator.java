@@ -1,0 +1,147 @@
+package dev.tidemark.pipeline;
+
+import dev.tidemark.config.ConfigKeys;
+import dev.tidemark.config.ConfigProblem;
+import dev.tidemark.config.InvalidConfigException;
+import dev.tidemark.config.OutputMode;
+import dev.tidemark.config.PipelineSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.UnsupportedOperationChecker;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Checks a pipeline against Spark before anything runs: no Kafka, no data read or written. Each
+ * check has a name that appears in its problem, so a user knows what failed:
+ *
+ * <ul>
+ *   <li>{@code sql-analyzes}: the SQL resolves against the declared schema (Spark's analysis
+ *       message is reported as is);
+ *   <li>{@code streaming-supported}: Spark accepts the query as a stream in the declared output
+ *       mode (e.g. no exact COUNT(DISTINCT), append needs a watermark on the window);
+ *   <li>{@code window-start-column}: the result has the declared window start, a TIMESTAMP;
+ *   <li>{@code keys-in-result}, {@code partition-columns-in-result}: declared sink columns exist.
+ * </ul>
+ */
+public final class PipelineValidator {
+  private final SparkSession spark;
+
+  public PipelineValidator(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /** Validates every pipeline; throws one exception listing all problems found. */
+  public void validateAll(List<PipelineSpec> pipelines) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (PipelineSpec p : pipelines) {
+      problems.addAll(check(p));
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(problems);
+    }
+  }
+
+  /** The problems of one pipeline; empty when it is fine. */
+  public List<ConfigProblem> check(PipelineSpec spec) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    EventDecoder decoder = new EventDecoder(spec.source());
+    Dataset<Row> result;
+    try {
+      result = new PipelineQuery(spec).apply(emptyBatch(decoder.schema()));
+    } catch (Exception e) { // AnalysisException is thrown undeclared from Scala
+      problems.add(problem(spec, "sql-analyzes", String.valueOf(e.getMessage())));
+      return problems;
+    }
+    StructType schema = result.schema();
+    Set<String> columns = Set.of(schema.fieldNames());
+
+    String start = spec.window().startColumn();
+    StructField startField =
+        Arrays.stream(schema.fields()).filter(f -> f.name().equals(start)).findFirst().orElse(null);
+    if (startField == null) {
+      problems.add(
+          problem(
+              spec,
+              "window-start-column",
+              "the result has no column '"
+                  + start
+                  + "' (query.window.start-column); select window.start AS "
+                  + start
+                  + "; result columns: "
+                  + List.of(schema.fieldNames())));
+    } else if (!startField.dataType().equals(DataTypes.TimestampType)) {
+      problems.add(problem(spec, "window-start-column", "'" + start + "' must be a TIMESTAMP"));
+    }
+    for (String key : spec.sink().keys()) {
+      if (!columns.contains(key)) {
+        problems.add(
+            problem(
+                spec,
+                "keys-in-result",
+                ConfigKeys.SINK_KEYS + " names '" + key + "', which the SQL does not select"));
+      }
+    }
+    for (String part : spec.sink().partitionBy()) {
+      if (!columns.contains(part)) {
+        problems.add(
+            problem(
+                spec,
+                "partition-columns-in-result",
+                ConfigKeys.SINK_PARTITION_BY
+                    + " names '"
+                    + part
+                    + "', which the SQL does not select"));
+      }
+    }
+    if (problems.isEmpty()) {
+      checkStreaming(spec, decoder, problems);
+    }
+    return problems;
+  }
+
+  private void checkStreaming(
+      PipelineSpec spec, EventDecoder decoder, List<ConfigProblem> problems) {
+    // A never-started rate stream shaped like the events lets Spark's own streaming checks run.
+    Column[] fields =
+        Arrays.stream(decoder.schema().fields())
+            .map(f -> functions.lit(null).cast(f.dataType()).as(f.name()))
+            .toArray(Column[]::new);
+    Dataset<Row> stream = spark.readStream().format("rate").load().select(fields);
+    try {
+      Dataset<Row> result = new PipelineQuery(spec).apply(stream);
+      UnsupportedOperationChecker.checkForStreaming(
+          result.queryExecution().analyzed(),
+          spec.sink().outputMode() == OutputMode.UPDATE
+              ? org.apache.spark.sql.streaming.OutputMode.Update()
+              : org.apache.spark.sql.streaming.OutputMode.Append());
+    } catch (Exception e) {
+      problems.add(
+          problem(
+              spec,
+              "streaming-supported",
+              "Spark cannot run this SQL as a stream in "
+                  + spec.sink().outputMode().name().toLowerCase()
+                  + " mode: "
+                  + e.getMessage()));
+    }
+  }
+
+  private Dataset<Row> emptyBatch(StructType schema) {
+    List<Row> none = List.of();
+    return spark.createDataFrame(none, schema);
+  }
+
+  private static ConfigProblem problem(PipelineSpec spec, String check, String message) {
+    return new ConfigProblem(
+        spec.file(), "[" + check + "] " + spec.sqlFile().getFileName(), message);
+  }
+}

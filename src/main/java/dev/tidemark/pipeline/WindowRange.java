@@ -1,0 +1,92 @@
+package dev.tidemark.pipeline;
+
+import dev.tidemark.config.WindowSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A half-open range {@code [from, to)} of window starts, and what a backfill must read to recompute
+ * exactly the windows that start in it.
+ *
+ * <p>Both ends are aligned to the window slide (windows start at multiples of the slide since the
+ * epoch), so every window belongs to exactly one range of a partition of time into ranges.
+ */
+public record WindowRange(Instant from, Instant to, WindowSpec window) {
+
+  public WindowRange {
+    if (!from.isBefore(to)) {
+      throw new IllegalArgumentException("--from (" + from + ") must be before --to (" + to + ")");
+    }
+    long slide = window.slide().toMillis();
+    if (window.type() != WindowSpec.Type.SESSION) {
+      for (Instant t : List.of(from, to)) {
+        if (t.toEpochMilli() % slide != 0) {
+          throw new IllegalArgumentException(
+              t
+                  + " is not on a window boundary; windows start every "
+                  + window.slide().toMinutes()
+                  + " min, e.g. "
+                  + Instant.ofEpochMilli(Math.floorDiv(t.toEpochMilli(), slide) * slide));
+        }
+      }
+    }
+  }
+
+  /** The range widened to window boundaries: from rounded down, to rounded up. */
+  public static WindowRange covering(Instant from, Instant to, WindowSpec window) {
+    long slide = window.type() == WindowSpec.Type.SESSION ? 1 : window.slide().toMillis();
+    long f = Math.floorDiv(from.toEpochMilli(), slide) * slide;
+    long t = -Math.floorDiv(-to.toEpochMilli(), slide) * slide;
+    return new WindowRange(
+        Instant.ofEpochMilli(f), Instant.ofEpochMilli(Math.max(t, f + slide)), window);
+  }
+
+  /** First event time that can fall in a window starting in the range. */
+  public Instant eventTimeFrom() {
+    return from.minus(window.leadIn());
+  }
+
+  /** Event time after which no event can fall in a window starting in the range (exclusive). */
+  public Instant eventTimeTo() {
+    return switch (window.type()) {
+      case SESSION -> to.plus(window.size());
+      case TUMBLING -> to;
+      case SLIDING -> to.minus(window.slide()).plus(window.size());
+    };
+  }
+
+  /** The Delta replaceWhere predicate selecting exactly this range's rows. */
+  public String predicate() {
+    return String.format(
+        "%s >= TIMESTAMP '%s' AND %s < TIMESTAMP '%s'",
+        window.startColumn(), sqlTimestamp(from), window.startColumn(), sqlTimestamp(to));
+  }
+
+  /** Splits the range into consecutive chunks of at most {@code chunk}, each window-aligned. */
+  public List<WindowRange> chunks(Duration chunk) {
+    long step = chunk.toMillis();
+    long slide = window.slide().toMillis();
+    if (window.type() != WindowSpec.Type.SESSION && step % slide != 0) {
+      throw new IllegalArgumentException(
+          "chunk " + chunk + " must be a multiple of the window slide " + window.slide());
+    }
+    List<WindowRange> out = new ArrayList<>();
+    for (Instant t = from; t.isBefore(to); t = t.plusMillis(step)) {
+      Instant end = t.plusMillis(step).isAfter(to) ? to : t.plusMillis(step);
+      out.add(new WindowRange(t, end, window));
+    }
+    return out;
+  }
+
+  private static String sqlTimestamp(Instant t) {
+    // ISO-8601 with an explicit Z, so the predicate does not depend on the session time zone.
+    return t.toString();
+  }
+
+  @Override
+  public String toString() {
+    return "[" + from + ", " + to + ")";
+  }
+}

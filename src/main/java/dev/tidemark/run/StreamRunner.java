@@ -1,0 +1,82 @@
+package dev.tidemark.run;
+
+import dev.tidemark.config.OutputMode;
+import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.config.TriggerSpec;
+import dev.tidemark.sink.DeltaAppendSink;
+import dev.tidemark.sink.DeltaMergeSink;
+import dev.tidemark.sink.DeltaTableInit;
+import dev.tidemark.sink.StreamSink;
+import dev.tidemark.sink.StreamTarget;
+import dev.tidemark.source.KafkaStreamSource;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a pipeline as a stream: Kafka → decode → watermark → SQL → Delta, with rejected records
+ * appended to the pipeline's quarantine table. Each pipeline has two queries with their own
+ * checkpoints under {@code tidemark.checkpoints/NAME/}; a restart resumes from them exactly once.
+ */
+public final class StreamRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamRunner.class);
+  static final String GOLD_QUERY = "gold";
+  static final String QUARANTINE_QUERY = "quarantine";
+
+  private final SparkSession spark;
+  private final TidemarkConfig config;
+
+  public StreamRunner(SparkSession spark, TidemarkConfig config) {
+    this.spark = spark;
+    this.config = config;
+  }
+
+  /**
+   * Starts the pipeline's queries.
+   *
+   * @param trigger the trigger to use instead of the pipeline's, or null to keep it
+   */
+  public RunningPipeline start(PipelineSpec spec, TriggerSpec trigger) throws TimeoutException {
+    TriggerSpec effective = trigger != null ? trigger : spec.sink().trigger();
+    PipelineRun run =
+        PipelineRun.over(
+            KafkaStreamSource.read(spark, config, spec), spec, config, PipelineRun.EventFilter.ALL);
+    DeltaTableInit.ensure(spark, run.tablePath(), run.result().schema(), spec.sink().partitionBy());
+    StreamSink goldSink =
+        spec.sink().outputMode() == OutputMode.UPDATE
+            ? new DeltaMergeSink()
+            : new DeltaAppendSink();
+    var gold =
+        goldSink.start(
+            run.result(),
+            new StreamTarget(
+                spec.name() + "-" + GOLD_QUERY,
+                run.tablePath(),
+                config.checkpointPath(spec, GOLD_QUERY),
+                effective,
+                spec.sink().keys(),
+                spec.sink().partitionBy()));
+    var quarantine =
+        new DeltaAppendSink()
+            .start(
+                run.rejected(),
+                new StreamTarget(
+                    spec.name() + "-" + QUARANTINE_QUERY,
+                    config.quarantinePath(spec),
+                    config.checkpointPath(spec, QUARANTINE_QUERY),
+                    effective,
+                    List.of(),
+                    List.of()));
+    LOG.info(
+        "pipeline {} streaming {} -> {} ({} mode, trigger {})",
+        spec.name(),
+        spec.source().topics(),
+        run.tablePath(),
+        spec.sink().outputMode().name().toLowerCase(),
+        effective);
+    return new RunningPipeline(spec, gold, quarantine);
+  }
+}

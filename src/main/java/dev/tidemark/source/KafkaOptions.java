@@ -1,0 +1,24 @@
+package dev.tidemark.source;
+
+import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.TidemarkConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The spark-sql-kafka options for one pipeline, in one order of precedence: Tidemark's own
+ * (bootstrap servers, topics), then {@code tidemark.kafka.options}, then the pipeline's {@code
+ * source.options}.
+ */
+final class KafkaOptions {
+  private KafkaOptions() {}
+
+  static Map<String, String> of(TidemarkConfig config, PipelineSpec spec) {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("kafka.bootstrap.servers", config.bootstrapServers());
+    options.put("subscribe", String.join(",", spec.source().topics()));
+    options.putAll(config.kafkaOptions());
+    options.putAll(spec.source().options());
+    return options;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.tidemark.source;
+
+import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.TidemarkConfig;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A pipeline's topics as an unbounded stream of raw Kafka records. Starts from the earliest offset
+ * on the first run; afterwards the checkpoint decides. {@code failOnDataLoss} stays on unless the
+ * configuration turns it off, so offsets that aged out of Kafka stop the stream instead of being
+ * skipped silently.
+ */
+public final class KafkaStreamSource {
+  private KafkaStreamSource() {}
+
+  public static Dataset<Row> read(SparkSession spark, TidemarkConfig config, PipelineSpec spec) {
+    Map<String, String> options = KafkaOptions.of(config, spec);
+    options.putIfAbsent("startingOffsets", "earliest");
+    return spark.readStream().format("kafka").options(options).load();
+  }
+}

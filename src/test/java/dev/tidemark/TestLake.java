@@ -1,0 +1,69 @@
+package dev.tidemark;
+
+import dev.tidemark.config.ConfigKeys;
+import dev.tidemark.config.ConfigLoader;
+import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.SinkSpec;
+import dev.tidemark.config.SourceSpec;
+import dev.tidemark.config.TidemarkConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A fresh lake under target/test-lakes and the shipped configuration pointed at it and at the test
+ * broker. Pipelines get topics of their own, so test classes sharing the broker never see each
+ * other's events.
+ */
+public final class TestLake {
+  private TestLake() {}
+
+  public static TidemarkConfig fresh(String name) {
+    String lake =
+        TestSpark.projectDir()
+            .resolve(
+                "target/test-lakes/" + name + "-" + UUID.randomUUID().toString().substring(0, 8))
+            .toString();
+    return ConfigLoader.load(
+        TestSpark.projectDir().resolve("conf/local.conf"),
+        Map.of(
+            ConfigKeys.LAKE,
+            lake,
+            ConfigKeys.CHECKPOINTS,
+            lake + "/_checkpoints",
+            ConfigKeys.KAFKA_BOOTSTRAP_SERVERS,
+            TestKafka.broker().bootstrapServers()));
+  }
+
+  /** The pipeline reading from a topic of its own (created, two partitions). */
+  public static PipelineSpec ownTopic(PipelineSpec spec) {
+    String topic =
+        spec.source().topics().get(0) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    TestKafka.broker().createTopics(List.of(topic), 2);
+    SourceSpec s = spec.source();
+    return new PipelineSpec(
+        spec.name(),
+        spec.description(),
+        spec.file(),
+        new SourceSpec(
+            List.of(topic),
+            s.format(),
+            s.schemaDdl(),
+            s.eventTimeColumn(),
+            s.watermarkDelay(),
+            s.options()),
+        spec.sql(),
+        spec.sqlFile(),
+        spec.window(),
+        spec.sink(),
+        spec.generator());
+  }
+
+  /** The same pipeline writing to another table path, with another output mode. */
+  public static PipelineSpec writingTo(
+      PipelineSpec spec, String path, dev.tidemark.config.OutputMode mode) {
+    SinkSpec k = spec.sink();
+    return spec.withSink(
+        new SinkSpec(k.table(), path, k.partitionBy(), k.keys(), mode, k.trigger()));
+  }
+}

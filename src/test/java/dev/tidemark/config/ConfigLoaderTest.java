@@ -1,0 +1,202 @@
+package dev.tidemark.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private static final Path SHIPPED = Path.of("conf/local.conf");
+
+  @Test
+  void shippedConfigurationDeclaresTheThreeSamplePipelines() {
+    TidemarkConfig config = ConfigLoader.load(SHIPPED);
+
+    assertEquals(
+        List.of("card-velocity", "page-analytics", "sensor-readings"),
+        config.pipelines().stream().map(PipelineSpec::name).toList());
+    PipelineSpec cards = config.pipeline("card-velocity").orElseThrow();
+    assertEquals(List.of("card-transactions"), cards.source().topics());
+    assertEquals("event_time", cards.source().eventTimeColumn());
+    assertEquals(Duration.ofMinutes(5), cards.source().watermarkDelay());
+    assertEquals(
+        new WindowSpec(
+            WindowSpec.Type.SLIDING, Duration.ofMinutes(10), Duration.ofMinutes(1), "window_start"),
+        cards.window());
+    assertEquals(OutputMode.UPDATE, cards.sink().outputMode());
+    assertEquals(List.of("card_id", "window_start"), cards.sink().keys());
+    assertTrue(cards.sql().contains("FROM events"));
+    assertEquals("5000", cards.source().options().get("maxOffsetsPerTrigger"));
+    assertEquals(
+        OutputMode.APPEND, config.pipeline("sensor-readings").orElseThrow().sink().outputMode());
+    assertEquals("local[2]", config.sparkConf().get("spark.master"));
+    assertEquals(
+        "io.delta.sql.DeltaSparkSessionExtension", config.sparkConf().get("spark.sql.extensions"));
+  }
+
+  @Test
+  void relativeLakeBecomesAnAbsoluteFileUriAndCheckpointsFollowIt() {
+    TidemarkConfig config = ConfigLoader.load(SHIPPED, Map.of(ConfigKeys.LAKE, "target/some-lake"));
+
+    String expected = "file:" + Path.of("target/some-lake").toAbsolutePath().normalize();
+    assertEquals(expected, config.lake());
+    assertEquals(expected + "/_checkpoints", config.checkpoints());
+    PipelineSpec cards = config.pipeline("card-velocity").orElseThrow();
+    assertEquals(expected + "/gold/card_velocity", config.tablePath(cards));
+    assertEquals(
+        expected + "/_checkpoints/card-velocity/gold", config.checkpointPath(cards, "gold"));
+  }
+
+  @Test
+  void overridesWinOverSystemPropertiesWhichWinOverTheFile() {
+    System.setProperty("tidemark.kafka.bootstrap-servers", "from-property:9092");
+    try {
+      assertEquals("from-property:9092", ConfigLoader.load(SHIPPED).bootstrapServers());
+      assertEquals(
+          "from-override:9092",
+          ConfigLoader.load(
+                  SHIPPED, Map.of(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, "from-override:9092"))
+              .bootstrapServers());
+    } finally {
+      System.clearProperty("tidemark.kafka.bootstrap-servers");
+    }
+    assertEquals("localhost:9092", ConfigLoader.load(SHIPPED).bootstrapServers());
+  }
+
+  @Test
+  void s3aLakeIsKeptAsGiven() {
+    TidemarkConfig config =
+        ConfigLoader.load(SHIPPED, Map.of(ConfigKeys.LAKE, "s3a://bucket/lake/"));
+    assertEquals("s3a://bucket/lake", config.lake());
+  }
+
+  @Test
+  void aGoodFixtureLoads() {
+    TidemarkConfig config = ConfigLoader.load(new PipelineFixture(dir).write());
+    assertEquals("payments", config.pipelines().get(0).name());
+    assertEquals("gold/payments_5m", config.pipelines().get(0).sink().path());
+  }
+
+  @Test
+  void missingRequiredFieldNamesTheFileAndTheKey() {
+    PipelineFixture fixture = new PipelineFixture(dir).replaceInPipeline("topics = [payments]", "");
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(fixture.write()));
+
+    assertProblem(e, fixture.pipelineFile(), "source.topics", "is required");
+  }
+
+  @Test
+  void unparsableSchemaIsReportedWithSparksReason() {
+    PipelineFixture fixture =
+        new PipelineFixture(dir)
+            .replaceInPipeline("amount DECIMAL(12,2)", "amount DECIMAL(12,2, event_time TIMESTAMP");
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(fixture.write()));
+
+    assertProblem(e, fixture.pipelineFile(), "source.schema", "cannot parse the schema");
+  }
+
+  @Test
+  void eventTimeMustBeATimestampColumnOfTheSchema() {
+    PipelineFixture missing =
+        new PipelineFixture(dir).replaceInPipeline("event-time = event_time", "event-time = ts");
+    assertProblem(
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(missing.write())),
+        missing.pipelineFile(),
+        "source.event-time",
+        "'ts' is not in source.schema");
+
+    PipelineFixture wrongType =
+        new PipelineFixture(dir).replaceInPipeline("event_time TIMESTAMP", "event_time STRING");
+    assertProblem(
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(wrongType.write())),
+        wrongType.pipelineFile(),
+        "source.event-time",
+        "must be TIMESTAMP");
+  }
+
+  @Test
+  void everyProblemOfAFileIsReportedAtOnce() {
+    PipelineFixture fixture =
+        new PipelineFixture(dir)
+            .replaceInPipeline("watermark = 5 minutes", "watermark = soon")
+            .replaceInPipeline("output-mode = update", "output-mode = complete")
+            .replaceInPipeline("keys = [card_id, window_start]", "keys = [card_id]");
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(fixture.write()));
+
+    assertEquals(3, e.problems().size(), e.getMessage());
+    assertProblem(e, fixture.pipelineFile(), "source.watermark", "soon");
+    assertProblem(
+        e, fixture.pipelineFile(), "sink.output-mode", "expected one of [append, update]");
+    assertProblem(e, fixture.pipelineFile(), "sink.keys", "window start column 'window_start'");
+  }
+
+  @Test
+  void slideMustDivideTheWindowSize() {
+    PipelineFixture fixture =
+        new PipelineFixture(dir)
+            .replaceInPipeline(
+                "type = tumbling, size = 5 minutes",
+                "type = sliding, size = 10 minutes, slide = 3 minutes");
+    assertProblem(
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(fixture.write())),
+        fixture.pipelineFile(),
+        "query.window.slide",
+        "must divide");
+  }
+
+  @Test
+  void missingOrNonSelectSqlFileIsReported() {
+    PipelineFixture noSql = new PipelineFixture(dir).sql(null);
+    assertProblem(
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(noSql.write())),
+        noSql.pipelineFile(),
+        "query.sql-file",
+        "SQL file not found");
+
+    PipelineFixture dml = new PipelineFixture(dir).sql("-- oops\nDROP TABLE events");
+    assertProblem(
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(dml.write())),
+        dml.pipelineFile(),
+        "query.sql-file",
+        "must hold one SELECT");
+  }
+
+  @Test
+  void syntaxErrorInAPipelineFileNamesTheFile() {
+    PipelineFixture fixture =
+        new PipelineFixture(dir).pipeline("name = payments\nsource { topics = [");
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(fixture.write()));
+    assertTrue(e.getMessage().contains(fixture.pipelineFile().toString()), e.getMessage());
+  }
+
+  @Test
+  void missingConfigurationFileSaysWhatToDo() {
+    InvalidConfigException e =
+        assertThrows(
+            InvalidConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.conf")));
+    assertTrue(
+        e.getMessage().contains("nope.conf") && e.getMessage().contains("--conf"), e.getMessage());
+  }
+
+  static void assertProblem(InvalidConfigException e, Path file, String key, String text) {
+    boolean found =
+        e.problems().stream()
+            .anyMatch(
+                p -> file.equals(p.file()) && key.equals(p.key()) && p.message().contains(text));
+    assertTrue(
+        found, "expected " + file + ": " + key + ": ..." + text + "... in:\n" + e.getMessage());
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+  }
+}

@@ -1,0 +1,90 @@
+package dev.tidemark.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tidemark.config.WindowSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WindowRangeTest {
+  private static final WindowSpec SLIDING_10_1 =
+      new WindowSpec(
+          WindowSpec.Type.SLIDING, Duration.ofMinutes(10), Duration.ofMinutes(1), "window_start");
+  private static final WindowSpec TUMBLING_5 =
+      new WindowSpec(
+          WindowSpec.Type.TUMBLING, Duration.ofMinutes(5), Duration.ofMinutes(5), "window_start");
+  private static final WindowSpec SESSION_15 =
+      new WindowSpec(
+          WindowSpec.Type.SESSION, Duration.ofMinutes(15), Duration.ofMinutes(15), "window_start");
+
+  private static Instant t(String hhmm) {
+    return Instant.parse("2026-11-25T" + hhmm + ":00Z");
+  }
+
+  @Test
+  void tumblingWindowsNeedExactlyTheRangesEvents() {
+    WindowRange r = new WindowRange(t("10:00"), t("11:00"), TUMBLING_5);
+    assertEquals(t("10:00"), r.eventTimeFrom());
+    assertEquals(t("11:00"), r.eventTimeTo());
+  }
+
+  @Test
+  void slidingWindowsStartingInTheRangeReachOneWindowMinusOneSlidePastItsEnd() {
+    // Last window starting in range: [10:59, 11:09) — its events end at 11:09.
+    WindowRange r = new WindowRange(t("10:00"), t("11:00"), SLIDING_10_1);
+    assertEquals(t("10:00"), r.eventTimeFrom());
+    assertEquals(t("11:09"), r.eventTimeTo());
+  }
+
+  @Test
+  void sessionWindowsReadOneGapOnEachSide() {
+    WindowRange r = new WindowRange(t("10:00"), t("11:00"), SESSION_15);
+    assertEquals(t("09:45"), r.eventTimeFrom());
+    assertEquals(t("11:15"), r.eventTimeTo());
+  }
+
+  @Test
+  void predicateSelectsWindowStartsInTheHalfOpenRangeIndependentOfTimeZone() {
+    WindowRange r = new WindowRange(t("10:00"), t("11:00"), TUMBLING_5);
+    assertEquals(
+        "window_start >= TIMESTAMP '2026-11-25T10:00:00Z' AND window_start < TIMESTAMP '2026-11-25T11:00:00Z'",
+        r.predicate());
+  }
+
+  @Test
+  void boundsOffTheWindowGridAreRejectedWithTheNearestBoundary() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new WindowRange(t("10:02"), t("11:00"), TUMBLING_5));
+    assertTrue(e.getMessage().contains("2026-11-25T10:00:00Z"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> new WindowRange(t("11:00"), t("10:00"), TUMBLING_5));
+    assertThrows(
+        IllegalArgumentException.class, () -> new WindowRange(t("10:00"), t("10:00"), TUMBLING_5));
+  }
+
+  @Test
+  void coveringWidensToTheGrid() {
+    WindowRange r = WindowRange.covering(t("10:02"), t("10:58"), TUMBLING_5);
+    assertEquals(t("10:00"), r.from());
+    assertEquals(t("11:00"), r.to());
+  }
+
+  @Test
+  void chunksPartitionTheRangeWithoutGapsOrOverlap() {
+    WindowRange r = new WindowRange(t("10:00"), t("12:30"), TUMBLING_5);
+    List<WindowRange> chunks = r.chunks(Duration.ofHours(1));
+    assertEquals(
+        List.of(
+            new WindowRange(t("10:00"), t("11:00"), TUMBLING_5),
+            new WindowRange(t("11:00"), t("12:00"), TUMBLING_5),
+            new WindowRange(t("12:00"), t("12:30"), TUMBLING_5)),
+        chunks);
+    assertThrows(IllegalArgumentException.class, () -> r.chunks(Duration.ofMinutes(7)));
+  }
+}
