@@ -2,6 +2,7 @@ package dev.tidemark;
 
 import dev.tidemark.config.ConfigKeys;
 import dev.tidemark.config.ConfigLoader;
+import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.SinkSpec;
 import dev.tidemark.config.SourceSpec;
@@ -35,8 +36,11 @@ public final class TestLake {
             TestKafka.broker().bootstrapServers()));
   }
 
-  /** The pipeline reading from a topic of its own (created, two partitions). */
-  public static PipelineSpec ownTopic(PipelineSpec spec) {
+  /**
+   * The pipeline reading from a topic of its own (created, two partitions), in micro-batches of at
+   * most {@code batchSize} records.
+   */
+  public static PipelineSpec ownTopic(PipelineSpec spec, int batchSize) {
     String topic =
         spec.source().topics().get(0) + "-" + UUID.randomUUID().toString().substring(0, 8);
     TestKafka.broker().createTopics(List.of(topic), 2);
@@ -59,11 +63,21 @@ public final class TestLake {
         spec.generator());
   }
 
-  /** The same pipeline writing to another table path, with another output mode. */
-  public static PipelineSpec writingTo(
-      PipelineSpec spec, String path, dev.tidemark.config.OutputMode mode) {
+  /**
+   * The same pipeline under another name (so another checkpoint), writing to {@code gold/NAME} with
+   * the given output mode.
+   */
+  public static PipelineSpec variant(PipelineSpec spec, String name, OutputMode mode) {
     SinkSpec k = spec.sink();
-    return spec.withSink(
-        new SinkSpec(k.table(), path, k.partitionBy(), k.keys(), mode, k.trigger()));
+    return new PipelineSpec(
+        name,
+        spec.description(),
+        spec.file(),
+        spec.source(),
+        spec.sql(),
+        spec.sqlFile(),
+        spec.window(),
+        new SinkSpec(k.table(), "gold/" + name, k.partitionBy(), k.keys(), mode, k.trigger()),
+        spec.generator());
   }
 }

@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "backfill",
     description = {
       "Recompute a pipeline's windows that start in [--from, --to) from Kafka and replace exactly"
@@ -31,6 +34,12 @@ import picocli.CommandLine.Option;
     })
 final class BackfillCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
+
+  @Spec CommandSpec command;
+
+  private java.io.PrintWriter out() {
+    return command.commandLine().getOut();
+  }
 
   @Option(
       names = {"-p", "--pipeline"},
@@ -74,18 +83,20 @@ final class BackfillCommand implements Callable<Integer> {
     for (int i = 0; i < chunks.size(); i++) {
       BackfillRunner.Result r = runner.run(spec, chunks.get(i));
       rows += r.rowsWritten();
-      System.out.printf(
-          "backfill %s chunk %d/%d %s: %d rows, table version %d, %.1f s%n",
-          pipeline,
-          i + 1,
-          chunks.size(),
-          r.range(),
-          r.rowsWritten(),
-          r.tableVersion(),
-          r.elapsed().toMillis() / 1000.0);
+      out()
+          .printf(
+              "backfill %s chunk %d/%d %s: %d rows, table version %d, %.1f s%n",
+              pipeline,
+              i + 1,
+              chunks.size(),
+              r.range(),
+              r.rowsWritten(),
+              r.tableVersion(),
+              r.elapsed().toMillis() / 1000.0);
     }
-    System.out.printf(
-        "backfill %s %s done: %d rows in %s%n", pipeline, range, rows, config.tablePath(spec));
+    out()
+        .printf(
+            "backfill %s %s done: %d rows in %s%n", pipeline, range, rows, config.tablePath(spec));
     return 0;
   }
 }

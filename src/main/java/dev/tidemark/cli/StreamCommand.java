@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "stream",
     description = {
       "Run pipelines as streams: Kafka -> parse -> watermark -> SQL -> Delta.",
@@ -30,6 +33,12 @@ import picocli.CommandLine.Option;
     })
 final class StreamCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
+
+  @Spec CommandSpec command;
+
+  private java.io.PrintWriter out() {
+    return command.commandLine().getOut();
+  }
 
   @Option(
       names = {"-p", "--pipeline"},
@@ -71,7 +80,7 @@ final class StreamCommand implements Callable<Integer> {
     }
     java.lang.Runtime.getRuntime().removeShutdownHook(stopper);
     for (RunningPipeline r : running) {
-      System.out.println(TableSummary.of(runtime.spark(), config, r.spec()).render());
+      out().println(TableSummary.of(runtime.spark(), config, r.spec()).render());
     }
     return 0;
   }

@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "validate",
     description = {
       "Load the configuration and every pipeline, and analyse each pipeline's SQL against its"
@@ -24,6 +27,12 @@ import picocli.CommandLine.Option;
     footer = {"", "Example:", "  tidemark validate --conf conf/local.conf"})
 final class ValidateCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
+
+  @Spec CommandSpec command;
+
+  private java.io.PrintWriter out() {
+    return command.commandLine().getOut();
+  }
 
   @Option(
       names = {"-p", "--pipeline"},
@@ -40,12 +49,13 @@ final class ValidateCommand implements Callable<Integer> {
     List<ConfigProblem> problems = new ArrayList<>();
     for (PipelineSpec spec : selected) {
       List<ConfigProblem> found = validator.check(spec);
-      System.out.printf(
-          "%-18s %s  (%s, %s mode)%n",
-          spec.name(),
-          found.isEmpty() ? "ok" : "INVALID",
-          config.file().getParent().relativize(spec.file()),
-          spec.sink().outputMode().name().toLowerCase());
+      out()
+          .printf(
+              "%-18s %s  (%s, %s mode)%n",
+              spec.name(),
+              found.isEmpty() ? "ok" : "INVALID",
+              config.file().getParent().relativize(spec.file()),
+              spec.sink().outputMode().name().toLowerCase());
       problems.addAll(found);
     }
     if (!problems.isEmpty()) {

@@ -39,13 +39,18 @@ public final class ConfigLoader {
           new ConfigProblem(file, "", "configuration file not found (pass --conf FILE)"));
     }
     Config config;
+    // Read afresh each time (ConfigFactory.systemProperties() is cached for the JVM's life).
+    ConfigParseOptions systemProperties =
+        ConfigParseOptions.defaults().setOriginDescription("system properties");
     try {
       Config fromFile =
           ConfigFactory.parseFile(
               file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
       config =
           ConfigFactory.parseMap(overrides, "command-line overrides")
-              .withFallback(ConfigFactory.systemProperties().withOnlyPath(ROOT))
+              .withFallback(
+                  ConfigFactory.parseProperties(System.getProperties(), systemProperties)
+                      .withOnlyPath(ROOT))
               .withFallback(fromFile)
               .resolve();
     } catch (ConfigException e) {

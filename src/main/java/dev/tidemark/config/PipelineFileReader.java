@@ -100,7 +100,7 @@ final class PipelineFileReader {
   static StructType parseSchema(ConfigReader r, String ddl) {
     try {
       return StructType.fromDDL(ddl);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's ParseException is thrown undeclared from Scala
       r.problem(
           SOURCE_SCHEMA,
           "cannot parse the schema as a Spark DDL string (e.g. 'id STRING, ts TIMESTAMP'): "

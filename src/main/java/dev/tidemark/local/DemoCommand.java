@@ -24,9 +24,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "demo",
     description = {
       "The whole flow on this machine, with nothing to install: starts a Kafka broker (KRaft) in"
@@ -38,6 +41,12 @@ import picocli.CommandLine.Option;
     footer = {"", "Example:", "  scripts/tidemark demo --events 20000"})
 public final class DemoCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
+
+  @Spec CommandSpec command;
+
+  private java.io.PrintWriter out() {
+    return command.commandLine().getOut();
+  }
 
   @Option(
       names = "--events",
@@ -59,8 +68,10 @@ public final class DemoCommand implements Callable<Integer> {
       TidemarkConfig config =
           conf.load(Map.of(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers()));
       resetLocalLake(config);
-      System.out.printf(
-          "Kafka (KRaft, in-process) at %s; lake at %s%n", kafka.bootstrapServers(), config.lake());
+      out()
+          .printf(
+              "Kafka (KRaft, in-process) at %s; lake at %s%n",
+              kafka.bootstrapServers(), config.lake());
 
       Duration span = Duration.ofHours(hours);
       Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(span);
@@ -72,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
                 GenerateCommand.generatorOf(spec),
                 GeneratorSettings.of(start, span, events, spec.name().hashCode()));
         EventProducer.send(kafka.bootstrapServers(), topic, generated);
-        System.out.printf("sent %s to %s%n", SampleEvents.describe(generated), topic);
+        out().printf("sent %s to %s%n", SampleEvents.describe(generated), topic);
       }
 
       Runtime runtime = Runtime.open(config, "tidemark-demo", config.pipelines());
@@ -81,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
       for (PipelineSpec spec : config.pipelines()) {
         running.add(streams.start(spec, TriggerSpec.availableNowTrigger()));
       }
-      System.out.printf("streaming %d pipelines until caught up...%n", running.size());
+      out().printf("streaming %d pipelines until caught up...%n", running.size());
       for (RunningPipeline r : running) {
         r.awaitTermination();
       }
@@ -90,14 +101,16 @@ public final class DemoCommand implements Callable<Integer> {
       WindowRange hour =
           WindowRange.covering(start, start.plus(Duration.ofHours(1)), first.window());
       BackfillRunner.Result backfill = new BackfillRunner(runtime.spark(), config).run(first, hour);
-      System.out.printf(
-          "backfill %s %s: %d rows replaced atomically (table version %d)%n",
-          first.name(), hour, backfill.rowsWritten(), backfill.tableVersion());
+      out()
+          .printf(
+              "backfill %s %s: %d rows replaced atomically (table version %d)%n",
+              first.name(), hour, backfill.rowsWritten(), backfill.tableVersion());
 
       for (PipelineSpec spec : config.pipelines()) {
-        System.out.print(dev.tidemark.cli.TableSummary.of(runtime.spark(), config, spec).render());
+        out().print(dev.tidemark.cli.TableSummary.of(runtime.spark(), config, spec).render());
+        out().flush();
       }
-      System.out.printf("%ndemo finished in %.0f s%n", (System.nanoTime() - started) / 1e9);
+      out().printf("%ndemo finished in %.0f s%n", (System.nanoTime() - started) / 1e9);
       runtime.spark().stop();
     }
     return 0;

@@ -10,9 +10,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "generate",
     description = {
       "Send sample events for a pipeline to its Kafka topic (tidemark.kafka.bootstrap-servers):"
@@ -27,6 +30,12 @@ import picocli.CommandLine.Option;
     })
 public final class GenerateCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
+
+  @Spec CommandSpec command;
+
+  private java.io.PrintWriter out() {
+    return command.commandLine().getOut();
+  }
 
   @Option(
       names = {"-p", "--pipeline"},
@@ -79,9 +88,10 @@ public final class GenerateCommand implements Callable<Integer> {
     List<GeneratedEvent> generated = SampleEvents.generate(generatorOf(spec), settings);
     String topic = spec.source().topics().get(0);
     EventProducer.send(config.bootstrapServers(), topic, generated);
-    System.out.printf(
-        "sent %s to %s at %s%n",
-        SampleEvents.describe(generated), topic, config.bootstrapServers());
+    out()
+        .printf(
+            "sent %s to %s at %s%n",
+            SampleEvents.describe(generated), topic, config.bootstrapServers());
     return 0;
   }
 

@@ -24,7 +24,7 @@ final class PageViews implements PayloadFactory {
   @Override
   public String wrongTypePayload(String key, Instant eventTime) {
     return String.format(
-        "{\"user_id\":\"%s\",\"page\":\"/products/1\",\"referrer\":\"direct\",\"event_time\":12345.5e999}",
+        "{\"user_id\":\"%s\",\"page\":\"/products/1\",\"referrer\":\"direct\",\"event_time\":\"yesterday\"}",
         key);
   }
 

@@ -1,4 +1,4 @@
-package dev.tidemark.config;
+package dev.tidemark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * Writes a configuration with one pipeline into a folder: a good pipeline by default, which a test
  * then breaks in exactly one way.
  */
-final class PipelineFixture {
+public final class PipelineFixture {
   static final String MAIN =
       """
       tidemark {
@@ -55,16 +55,16 @@ final class PipelineFixture {
   private String pipeline = PIPELINE;
   private String sql = SQL;
 
-  PipelineFixture(Path dir) {
+  public PipelineFixture(Path dir) {
     this.dir = dir;
   }
 
-  PipelineFixture pipeline(String text) {
+  public PipelineFixture pipeline(String text) {
     this.pipeline = text;
     return this;
   }
 
-  PipelineFixture replaceInPipeline(String from, String to) {
+  public PipelineFixture replaceInPipeline(String from, String to) {
     if (!pipeline.contains(from)) {
       throw new IllegalArgumentException("fixture has no '" + from + "'");
     }
@@ -72,13 +72,13 @@ final class PipelineFixture {
     return this;
   }
 
-  PipelineFixture sql(String text) {
+  public PipelineFixture sql(String text) {
     this.sql = text;
     return this;
   }
 
   /** Writes the files and returns the main configuration file. */
-  Path write() {
+  public Path write() {
     try {
       Files.createDirectories(dir.resolve("pipelines"));
       Files.writeString(
@@ -93,7 +93,7 @@ final class PipelineFixture {
     }
   }
 
-  Path pipelineFile() {
+  public Path pipelineFile() {
     return dir.resolve("pipelines/payments.conf").toAbsolutePath().normalize();
   }
 }

@@ -1,0 +1,170 @@
+package dev.tidemark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tidemark.PipelineFixture;
+import dev.tidemark.TestSpark;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The command line as a user meets it: exit codes, and errors that name the file and the problem
+ * before any query starts or any data moves.
+ */
+class CliIT {
+  @TempDir Path dir;
+
+  record Result(int exitCode, String out, String err) {}
+
+  static Result run(String... args) {
+    TestSpark.session(); // the commands reuse the test JVM's session
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = TidemarkCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private void assertNothingStartedOrWritten() {
+    assertEquals(0, TestSpark.session().streams().active().length, "no streaming query started");
+    assertFalse(Files.exists(dir.resolve("lake")), "nothing written to the lake");
+  }
+
+  @Test
+  void validateAcceptsTheShippedPipelines() {
+    Result r =
+        run("validate", "--conf", TestSpark.projectDir().resolve("conf/local.conf").toString());
+
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(
+        r.out().contains("card-velocity")
+            && r.out().contains("page-analytics")
+            && r.out().contains("sensor-readings"),
+        r.out());
+    assertEquals(3, r.out().lines().filter(l -> l.contains(" ok ")).count(), r.out());
+  }
+
+  @Test
+  void sqlNamingAMissingColumnExitsTwoWithTheFileAndSparksAnalysisMessage() {
+    PipelineFixture fixture =
+        new PipelineFixture(dir)
+            .sql(
+                "SELECT card_id, window.start AS window_start, to_date(window.start) AS window_date,"
+                    + " sum(amont) AS total FROM events GROUP BY card_id, window(event_time, '5 minutes')");
+
+    Result r = run("validate", "--conf", fixture.write().toString());
+
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains(fixture.pipelineFile().toString()), r.err());
+    assertTrue(r.err().contains("payments.sql") && r.err().contains("[sql-analyzes]"), r.err());
+    assertTrue(r.err().contains("UNRESOLVED_COLUMN") && r.err().contains("amont"), r.err());
+    assertNothingStartedOrWritten();
+  }
+
+  @Test
+  void missingRequiredFieldExitsTwoNamingFileAndKey() {
+    PipelineFixture fixture =
+        new PipelineFixture(dir).replaceInPipeline("event-time = event_time", "");
+
+    Result r = run("validate", "--conf", fixture.write().toString());
+
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(
+        r.err().contains(fixture.pipelineFile() + ": source.event-time: is required"), r.err());
+    assertNothingStartedOrWritten();
+  }
+
+  @Test
+  void unparsableSchemaExitsTwo() {
+    PipelineFixture fixture =
+        new PipelineFixture(dir).replaceInPipeline("card_id STRING", "card_id STRNG,,");
+
+    Result r = run("validate", "--conf", fixture.write().toString());
+
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(
+        r.err().contains(fixture.pipelineFile() + ": source.schema: cannot parse the schema"),
+        r.err());
+  }
+
+  @Test
+  void sqlSparkCannotStreamExitsTwoBeforeAnyQueryStarts() {
+    PipelineFixture fixture =
+        new PipelineFixture(dir)
+            .sql(
+                "SELECT card_id, window.start AS window_start, to_date(window.start) AS window_date,"
+                    + " count(DISTINCT amount) AS total FROM events GROUP BY card_id, window(event_time, '5 minutes')");
+
+    Result r = run("stream", "--conf", fixture.write().toString());
+
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("[streaming-supported]"), r.err());
+    assertNothingStartedOrWritten();
+  }
+
+  @Test
+  void sinkKeysTheSqlDoesNotSelectAreReported() {
+    PipelineFixture fixture =
+        new PipelineFixture(dir)
+            .replaceInPipeline("keys = [card_id, window_start]", "keys = [card, window_start]");
+
+    Result r = run("validate", "--conf", fixture.write().toString());
+
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("[keys-in-result]") && r.err().contains("'card'"), r.err());
+  }
+
+  @Test
+  void backfillOffTheWindowGridExitsTwoAndSuggestsABoundary() {
+    Result r =
+        run(
+            "backfill",
+            "--conf",
+            new PipelineFixture(dir).write().toString(),
+            "--pipeline",
+            "payments",
+            "--from",
+            "2026-11-25T10:02:00Z",
+            "--to",
+            "2026-11-25T11:00:00Z");
+
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(
+        r.err().contains("not on a window boundary") && r.err().contains("2026-11-25T10:00:00Z"),
+        r.err());
+    assertNothingStartedOrWritten();
+  }
+
+  @Test
+  void unknownPipelineAndMissingOptionsAreUsageErrors() {
+    Path conf = new PipelineFixture(dir).write();
+    Result unknown = run("validate", "--conf", conf.toString(), "--pipeline", "nope");
+    assertEquals(2, unknown.exitCode());
+    assertTrue(
+        unknown.err().contains("no pipeline named 'nope'") && unknown.err().contains("payments"),
+        unknown.err());
+
+    Result missing = run("backfill", "--conf", conf.toString(), "--pipeline", "payments");
+    assertEquals(2, missing.exitCode());
+    assertTrue(missing.err().contains("--from"), missing.err());
+  }
+
+  @Test
+  void everyCommandExplainsItselfWithExamples() {
+    for (String command : new String[] {"stream", "backfill", "validate", "demo", "generate"}) {
+      Result r = run(command, "--help");
+      assertEquals(0, r.exitCode());
+      assertTrue(r.out().contains("Example"), command + " --help has examples:\n" + r.out());
+      assertTrue(r.out().contains("--conf"), r.out());
+    }
+  }
+}
