@@ -18,6 +18,7 @@ public final class PipelineFixture {
         pipelines-dir = pipelines
         kafka { bootstrap-servers = "127.0.0.1:9" }
         backfill { kafka-timestamp-slack = 10 minutes }
+        maintenance { slowest-reader-lag = 24 hours }
         spark { "spark.sql.shuffle.partitions" = "2" }
       }
       """;

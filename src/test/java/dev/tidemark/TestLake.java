@@ -55,7 +55,7 @@ public final class TestLake {
             s.schemaDdl(),
             s.eventTimeColumn(),
             s.watermarkDelay(),
-            s.options()),
+            Map.of("maxOffsetsPerTrigger", Integer.toString(batchSize))),
         spec.sql(),
         spec.sqlFile(),
         spec.window(),
@@ -77,7 +77,8 @@ public final class TestLake {
         spec.sql(),
         spec.sqlFile(),
         spec.window(),
-        new SinkSpec(k.table(), "gold/" + name, k.partitionBy(), k.keys(), mode, k.trigger()),
+        new SinkSpec(
+            k.table(), "gold/" + name, k.partitionBy(), k.keys(), mode, k.trigger(), k.zorderBy()),
         spec.generator());
   }
 }

@@ -2,7 +2,7 @@ package dev.tidemark;
 
 import dev.tidemark.config.ConfigLoader;
 import dev.tidemark.config.TidemarkConfig;
-import dev.tidemark.ops.ProgressLog;
+import dev.tidemark.ops.MetricsRecorder;
 import dev.tidemark.run.SparkSessionFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,7 +24,7 @@ public final class TestSpark {
   public static synchronized SparkSession session() {
     if (spark == null) {
       spark = SparkSessionFactory.create(localConfig(), "tidemark-tests");
-      spark.streams().addListener(new ProgressLog());
+      spark.streams().addListener(new MetricsRecorder(spark, null));
       Runtime.getRuntime().addShutdownHook(new Thread(() -> spark.stop()));
     }
     return spark;

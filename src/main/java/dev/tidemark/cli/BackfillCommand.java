@@ -3,7 +3,9 @@ package dev.tidemark.cli;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.WindowRange;
+import dev.tidemark.run.BackfillLock;
 import dev.tidemark.run.BackfillRunner;
+import dev.tidemark.run.LakeFileSystem;
 import dev.tidemark.run.Runtime;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,8 +69,9 @@ final class BackfillCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       paramLabel = "DURATION",
       description =
-          "Split the range into chunks of this length, each its own atomic commit, with progress"
-              + " after each. Default: one chunk.")
+          "Split the range into chunks of this length (a multiple of the window slide), each its"
+              + " own atomic commit, with progress after each. A rerun after a crash skips the"
+              + " chunks already done. Default: one chunk.")
   Duration chunk;
 
   @Override
@@ -76,27 +79,49 @@ final class BackfillCommand implements Callable<Integer> {
     TidemarkConfig config = conf.load();
     PipelineSpec spec = config.select(List.of(pipeline)).get(0);
     WindowRange range = new WindowRange(from, to, spec.window());
-    List<WindowRange> chunks = chunk == null ? List.of(range) : range.chunks(chunk);
-    Runtime runtime = Runtime.open(config, "tidemark-backfill-" + pipeline, List.of(spec));
-    BackfillRunner runner = new BackfillRunner(runtime.spark(), config);
-    long rows = 0;
-    for (int i = 0; i < chunks.size(); i++) {
-      BackfillRunner.Result r = runner.run(spec, chunks.get(i));
-      rows += r.rowsWritten();
+    if (chunk != null) {
+      range.chunks(chunk); // rejects a chunk off the window grid before anything starts
+    }
+    try (BackfillLock lock =
+            BackfillLock.acquire(
+                LakeFileSystem.of(config),
+                LakeFileSystem.bookkeeping(config, "locks", pipeline + ".backfill"),
+                "backfill " + pipeline + " " + range);
+        Runtime runtime = Runtime.open(config, "tidemark-backfill-" + pipeline, List.of(spec))) {
+      List<BackfillRunner.Chunk> chunks =
+          new BackfillRunner(runtime.spark(), config).run(spec, range, chunk, this::report);
+      long rows =
+          chunks.stream().filter(c -> !c.skipped()).mapToLong(c -> c.result().rowsWritten()).sum();
+      out()
+          .printf(
+              "backfill %s %s done: %d chunks, %d skipped, %d rows written to %s%n",
+              pipeline,
+              range,
+              chunks.size(),
+              chunks.stream().filter(BackfillRunner.Chunk::skipped).count(),
+              rows,
+              config.tablePath(spec));
+    }
+    return 0;
+  }
+
+  private void report(BackfillRunner.Chunk c) {
+    if (c.skipped()) {
+      out()
+          .printf(
+              "backfill %s chunk %d/%d %s: skipped, done by an earlier run%n",
+              pipeline, c.index(), c.total(), c.range());
+    } else {
       out()
           .printf(
               "backfill %s chunk %d/%d %s: %d rows, table version %d, %.1f s%n",
               pipeline,
-              i + 1,
-              chunks.size(),
-              r.range(),
-              r.rowsWritten(),
-              r.tableVersion(),
-              r.elapsed().toMillis() / 1000.0);
+              c.index(),
+              c.total(),
+              c.range(),
+              c.result().rowsWritten(),
+              c.result().tableVersion(),
+              c.result().elapsed().toMillis() / 1000.0);
     }
-    out()
-        .printf(
-            "backfill %s %s done: %d rows in %s%n", pipeline, range, rows, config.tablePath(spec));
-    return 0;
   }
 }

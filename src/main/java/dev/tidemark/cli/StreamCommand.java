@@ -78,6 +78,7 @@ final class StreamCommand implements Callable<Integer> {
     for (RunningPipeline r : running) {
       r.awaitTermination();
     }
+    runtime.close();
     java.lang.Runtime.getRuntime().removeShutdownHook(stopper);
     for (RunningPipeline r : running) {
       out().println(TableSummary.of(runtime.spark(), config, r.spec()).render());

@@ -1,6 +1,7 @@
 package dev.tidemark.cli;
 
 import dev.tidemark.config.InvalidConfigException;
+import dev.tidemark.run.BackfillLock;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -10,7 +11,7 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The {@code tidemark} command line. Exit codes: 0 ok, 2 usage or configuration error (reported
- * before any data moves), 1 runtime failure.
+ * before any data moves), 1 runtime failure, 3 another backfill of the pipeline is running.
  */
 @Command(
     name = "tidemark",
@@ -25,10 +26,14 @@ import picocli.CommandLine.ParseResult;
       "",
       "Configuration: --conf FILE (default $TIDEMARK_CONF or conf/local.conf); environment"
           + " variables TIDEMARK_LAKE, KAFKA_BOOTSTRAP_SERVERS override it.",
-      "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.",
+      "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error, 3 another backfill"
+          + " of the pipeline is running.",
       "Run 'tidemark COMMAND --help' for a command's options and examples."
     })
 public final class TidemarkCli implements Callable<Integer> {
+  /** Exit code when another backfill of the same pipeline holds the lock (retry later). */
+  public static final int ALREADY_RUNNING = 3;
+
   /** Commands that need the embedded broker and generators; absent from the cluster jar. */
   private static final String[] LOCAL_COMMANDS = {
     "dev.tidemark.local.DemoCommand", "dev.tidemark.local.GenerateCommand"
@@ -45,6 +50,8 @@ public final class TidemarkCli implements Callable<Integer> {
     cli.addSubcommand(new StreamCommand());
     cli.addSubcommand(new BackfillCommand());
     cli.addSubcommand(new ValidateCommand());
+    cli.addSubcommand(new StatusCommand());
+    cli.addSubcommand(new MaintainCommand());
     for (String name : LOCAL_COMMANDS) {
       try {
         cli.addSubcommand(Class.forName(name).getDeclaredConstructor().newInstance());
@@ -75,6 +82,11 @@ public final class TidemarkCli implements Callable<Integer> {
       }
       // Bad arguments (a range off the window grid) are raised directly by Tidemark's own checks.
       Throwable usage = cause instanceof InvalidConfigException ? cause : e;
+      if (e instanceof BackfillLock.AlreadyRunningException) {
+        err.println("tidemark: " + e.getMessage());
+        err.flush();
+        return ALREADY_RUNNING;
+      }
       if (usage instanceof InvalidConfigException || usage instanceof IllegalArgumentException) {
         err.println("tidemark: " + usage.getMessage());
         err.flush();

@@ -14,9 +14,12 @@ public final class ConfigKeys {
   public static final String PIPELINES_DIR = "tidemark.pipelines-dir";
   public static final String KAFKA_BOOTSTRAP_SERVERS = "tidemark.kafka.bootstrap-servers";
   public static final String KAFKA_OPTIONS = "tidemark.kafka.options";
+  public static final String KAFKA_COMMIT_OFFSETS = "tidemark.kafka.commit-offsets";
   public static final String BACKFILL_KAFKA_TIMESTAMP_SLACK =
       "tidemark.backfill.kafka-timestamp-slack";
   public static final String SPARK = "tidemark.spark";
+  public static final String MAINTENANCE_SLOWEST_READER_LAG =
+      "tidemark.maintenance.slowest-reader-lag";
 
   // Pipeline file (conf/pipelines/NAME.conf).
   public static final String NAME = "name";
@@ -39,5 +42,6 @@ public final class ConfigKeys {
   public static final String SINK_KEYS = "sink.keys";
   public static final String SINK_OUTPUT_MODE = "sink.output-mode";
   public static final String SINK_TRIGGER = "sink.trigger";
+  public static final String SINK_ZORDER_BY = "sink.zorder-by";
   public static final String DEMO_GENERATOR = "demo.generator";
 }

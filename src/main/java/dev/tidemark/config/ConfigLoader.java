@@ -63,7 +63,9 @@ public final class ConfigLoader {
     String checkpoints = normalizeLocation(r.string(CHECKPOINTS));
     String bootstrap = r.string(KAFKA_BOOTSTRAP_SERVERS);
     Map<String, String> kafkaOptions = r.settings(KAFKA_OPTIONS);
+    boolean commitOffsets = "true".equals(r.string(KAFKA_COMMIT_OFFSETS, "false"));
     Duration slack = r.duration(BACKFILL_KAFKA_TIMESTAMP_SLACK);
+    Duration readerLag = r.duration(MAINTENANCE_SLOWEST_READER_LAG);
     Map<String, String> spark = r.settings(SPARK);
     String pipelinesDir = r.string(PIPELINES_DIR, "pipelines");
 
@@ -89,7 +91,16 @@ public final class ConfigLoader {
       throw new InvalidConfigException(problems);
     }
     return new TidemarkConfig(
-        file, lake, checkpoints, bootstrap, kafkaOptions, slack, spark, List.copyOf(pipelines));
+        file,
+        lake,
+        checkpoints,
+        bootstrap,
+        kafkaOptions,
+        commitOffsets,
+        slack,
+        readerLag,
+        spark,
+        List.copyOf(pipelines));
   }
 
   private static List<Path> pipelineFiles(Path dir, Path mainFile, List<ConfigProblem> problems) {

@@ -197,7 +197,8 @@ final class PipelineFileReader {
     }
     OutputMode mode = r.enumValue(SINK_OUTPUT_MODE, OutputMode.class, OutputMode.APPEND);
     TriggerSpec trigger = readTrigger(r);
-    return new SinkSpec(table, path, partitionBy, keys, mode, trigger);
+    List<String> zorderBy = r.strings(SINK_ZORDER_BY, List.of());
+    return new SinkSpec(table, path, partitionBy, keys, mode, trigger, zorderBy);
   }
 
   private static TriggerSpec readTrigger(ConfigReader r) {

@@ -11,6 +11,7 @@ import java.util.List;
  * @param keys columns identifying one result row (one window of one key); MERGE matches on them
  * @param outputMode see {@link OutputMode}
  * @param trigger micro-batch trigger of the stream
+ * @param zorderBy columns {@code tidemark maintain} Z-orders closed partitions by (may be empty)
  */
 public record SinkSpec(
     String table,
@@ -18,4 +19,5 @@ public record SinkSpec(
     List<String> partitionBy,
     List<String> keys,
     OutputMode outputMode,
-    TriggerSpec trigger) {}
+    TriggerSpec trigger,
+    List<String> zorderBy) {}

@@ -12,6 +12,10 @@ import java.util.Optional;
  *
  * @param lake lake root URI (file:/..., s3a://...), no trailing slash
  * @param checkpoints checkpoint root URI
+ * @param commitOffsets commit processed offsets to the consumer group tidemark-PIPELINE (for lag
+ *     monitoring only)
+ * @param slowestReaderLag how far behind the slowest reader of the tables may be; VACUUM keeps at
+ *     least this much history
  */
 public record TidemarkConfig(
     Path file,
@@ -19,7 +23,9 @@ public record TidemarkConfig(
     String checkpoints,
     String bootstrapServers,
     Map<String, String> kafkaOptions,
+    boolean commitOffsets,
     Duration kafkaTimestampSlack,
+    Duration slowestReaderLag,
     Map<String, String> sparkConf,
     List<PipelineSpec> pipelines) {
 
@@ -31,6 +37,11 @@ public record TidemarkConfig(
   /** Where rejected (unparseable) records of a pipeline are kept. */
   public String quarantinePath(PipelineSpec pipeline) {
     return lake + "/quarantine/" + pipeline.name();
+  }
+
+  /** The metrics table: one row per micro-batch of every query. */
+  public String metricsPath() {
+    return lake + "/_metrics/streaming";
   }
 
   /** The checkpoint folder of one streaming query of a pipeline. */
@@ -71,7 +82,9 @@ public record TidemarkConfig(
         checkpoints,
         bootstrapServers,
         kafkaOptions,
+        commitOffsets,
         kafkaTimestampSlack,
+        slowestReaderLag,
         sparkConf,
         List.copyOf(newPipelines));
   }

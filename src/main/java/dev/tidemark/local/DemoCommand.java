@@ -96,6 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
       for (RunningPipeline r : running) {
         r.awaitTermination();
       }
+      runtime.close();
 
       PipelineSpec first = config.pipelines().get(0);
       WindowRange hour =
@@ -110,7 +111,10 @@ public final class DemoCommand implements Callable<Integer> {
         out().print(dev.tidemark.cli.TableSummary.of(runtime.spark(), config, spec).render());
         out().flush();
       }
-      out().printf("%ndemo finished in %.0f s%n", (System.nanoTime() - started) / 1e9);
+      out()
+          .printf(
+              "%ndemo finished in %.0f s. Next: scripts/tidemark status (health of each pipeline)%n",
+              (System.nanoTime() - started) / 1e9);
       runtime.spark().stop();
     }
     return 0;

@@ -2,6 +2,7 @@ package dev.tidemark.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
@@ -22,13 +23,20 @@ import org.apache.spark.sql.types.StructType;
  * stream and on a batch.
  *
  * <p>A record is rejected when its value is empty, is not a JSON object, does not fit the declared
- * schema (wrong types), or lacks the event time. Rejected records keep their raw bytes and Kafka
- * coordinates so nothing is lost.
+ * schema (wrong types), lacks the event time, or has an event time absurdly far from the moment it
+ * reached Kafka (more than a day ahead, or more than a year behind). Rejected records keep their
+ * raw bytes and Kafka coordinates so nothing is lost.
  */
 public final class EventDecoder {
   static final String PAYLOAD = "_payload";
   static final String CORRUPT = "_corrupt_record";
   public static final String REASON = "reason";
+
+  /** An event time this far after the record's Kafka timestamp is a broken clock, not data. */
+  static final int MAX_AHEAD_DAYS = 1;
+
+  /** An event time this far before the record's Kafka timestamp is garbage, not late data. */
+  static final int MAX_BEHIND_DAYS = 365;
 
   private final SourceSpec source;
   private final StructType schema;
@@ -62,7 +70,15 @@ public final class EventDecoder {
                 lit("malformed JSON or a field that does not match the schema"))
             .when(
                 p.getField(source.eventTimeColumn()).isNull(),
-                lit("missing event time '" + source.eventTimeColumn() + "'"));
+                lit("missing event time '" + source.eventTimeColumn() + "'"))
+            .when(
+                p.getField(source.eventTimeColumn())
+                    .gt(col("timestamp").plus(expr("INTERVAL " + MAX_AHEAD_DAYS + " DAYS"))),
+                lit("event time more than " + MAX_AHEAD_DAYS + " day after it reached Kafka"))
+            .when(
+                p.getField(source.eventTimeColumn())
+                    .lt(col("timestamp").minus(expr("INTERVAL " + MAX_BEHIND_DAYS + " DAYS"))),
+                lit("event time more than " + MAX_BEHIND_DAYS + " days before it reached Kafka"));
     return parsed.withColumn(REASON, reason);
   }
 

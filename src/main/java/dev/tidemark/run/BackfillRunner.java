@@ -13,7 +13,10 @@ import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,6 +45,57 @@ public final class BackfillRunner {
 
   /** What one backfill of one range wrote. */
   public record Result(WindowRange range, long rowsWritten, long tableVersion, Duration elapsed) {}
+
+  /** One chunk of a chunked backfill: its result, or null when an earlier run had done it. */
+  public record Chunk(int index, int total, WindowRange range, Result result) {
+    public boolean skipped() {
+      return result == null;
+    }
+  }
+
+  /**
+   * Backfills {@code range} in consecutive chunks of {@code chunkSize} (one chunk when null), each
+   * its own atomic commit, reporting each chunk to {@code progress}. Resumable: chunks that a
+   * crashed earlier run of the same range and chunk size committed are skipped (see {@link
+   * BackfillJournal}).
+   */
+  public List<Chunk> run(
+      PipelineSpec spec, WindowRange range, Duration chunkSize, Consumer<Chunk> progress) {
+    List<WindowRange> chunks = chunkSize == null ? List.of(range) : range.chunks(chunkSize);
+    String key =
+        range.from().toEpochMilli()
+            + "-"
+            + range.to().toEpochMilli()
+            + "-"
+            + (chunkSize == null ? "whole" : Long.toString(chunkSize.toSeconds()));
+    BackfillJournal journal =
+        BackfillJournal.open(
+            LakeFileSystem.of(config),
+            LakeFileSystem.bookkeeping(config, "backfills", spec.name(), key));
+    if (journal.doneCount() > 0) {
+      LOG.info(
+          "resuming backfill {} {}: {} of {} chunks were done by an earlier run",
+          spec.name(),
+          range,
+          journal.doneCount(),
+          chunks.size());
+    }
+    List<Chunk> outcomes = new ArrayList<>();
+    for (int i = 0; i < chunks.size(); i++) {
+      WindowRange c = chunks.get(i);
+      Chunk outcome;
+      if (journal.isDone(c)) {
+        outcome = new Chunk(i + 1, chunks.size(), c, null);
+      } else {
+        outcome = new Chunk(i + 1, chunks.size(), c, run(spec, c));
+        journal.markDone(c);
+      }
+      outcomes.add(outcome);
+      progress.accept(outcome);
+    }
+    journal.finish();
+    return outcomes;
+  }
 
   public Result run(PipelineSpec spec, WindowRange range) {
     long started = System.nanoTime();

@@ -2,7 +2,8 @@ package dev.tidemark.run;
 
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
-import dev.tidemark.ops.ProgressLog;
+import dev.tidemark.ops.ConsumerGroupOffsets;
+import dev.tidemark.ops.MetricsRecorder;
 import dev.tidemark.pipeline.PipelineValidator;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -11,12 +12,34 @@ import org.apache.spark.sql.SparkSession;
  * A loaded configuration and the SparkSession built from it, with the progress listener registered.
  * Opening it validates the selected pipelines, so no query starts for a bad one.
  */
-public record Runtime(TidemarkConfig config, SparkSession spark) {
+public record Runtime(
+    TidemarkConfig config,
+    SparkSession spark,
+    MetricsRecorder metrics,
+    ConsumerGroupOffsets offsets)
+    implements AutoCloseable {
 
   public static Runtime open(TidemarkConfig config, String appName, List<PipelineSpec> pipelines) {
     SparkSession spark = SparkSessionFactory.create(config, appName);
-    spark.streams().addListener(new ProgressLog());
     new PipelineValidator(spark).validateAll(pipelines);
-    return new Runtime(config, spark);
+    MetricsRecorder metrics = new MetricsRecorder(spark, config.metricsPath());
+    spark.streams().addListener(metrics);
+    ConsumerGroupOffsets offsets = null;
+    if (config.commitOffsets()) {
+      offsets = new ConsumerGroupOffsets(config.bootstrapServers());
+      spark.streams().addListener(offsets);
+    }
+    return new Runtime(config, spark, metrics, offsets);
+  }
+
+  /** Writes the remaining metrics and unregisters the recorder; the session stays up. */
+  @Override
+  public void close() {
+    metrics.flush();
+    spark.streams().removeListener(metrics);
+    if (offsets != null) {
+      spark.streams().removeListener(offsets);
+      offsets.close();
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.sink.DeltaAppendSink;
 import dev.tidemark.sink.DeltaMergeSink;
+import dev.tidemark.sink.DeltaQuarantineSink;
 import dev.tidemark.sink.DeltaTableInit;
 import dev.tidemark.sink.StreamSink;
 import dev.tidemark.sink.StreamTarget;
@@ -59,8 +60,9 @@ public final class StreamRunner {
                 effective,
                 spec.sink().keys(),
                 spec.sink().partitionBy()));
+    DeltaTableInit.ensure(spark, config.quarantinePath(spec), run.rejected().schema(), List.of());
     var quarantine =
-        new DeltaAppendSink()
+        new DeltaQuarantineSink()
             .start(
                 run.rejected(),
                 new StreamTarget(

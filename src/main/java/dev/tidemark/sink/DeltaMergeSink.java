@@ -4,9 +4,11 @@ import io.delta.tables.DeltaTable;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
@@ -42,12 +44,24 @@ public final class DeltaMergeSink implements StreamSink {
     return (batch, batchId) -> {
       SparkSession spark = batch.sparkSession();
       String queryId = spark.sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
-      spark.conf().set(TXN_APP_ID, queryId != null ? queryId : target.checkpoint());
-      spark.conf().set(TXN_VERSION, Long.toString(batchId));
+      batch.persist();
       try {
+        if (batch.isEmpty()) {
+          return;
+        }
+        Column match = functions.expr(condition);
+        // Name the batch's partitions in the condition, so the MERGE reads only those files and
+        // never conflicts with compaction of partitions the watermark has closed.
+        for (String p : target.partitionBy()) {
+          Object[] values =
+              batch.select(p).distinct().collectAsList().stream().map(r -> r.get(0)).toArray();
+          match = match.and(functions.col("t." + p).isin(values));
+        }
+        spark.conf().set(TXN_APP_ID, queryId != null ? queryId : target.checkpoint());
+        spark.conf().set(TXN_VERSION, Long.toString(batchId));
         DeltaTable.forPath(spark, path)
             .as("t")
-            .merge(batch.as("s"), condition)
+            .merge(batch.as("s"), match)
             .whenMatched()
             .updateAll()
             .whenNotMatched()
@@ -56,6 +70,7 @@ public final class DeltaMergeSink implements StreamSink {
       } finally {
         spark.conf().unset(TXN_APP_ID);
         spark.conf().unset(TXN_VERSION);
+        batch.unpersist();
       }
     };
   }

@@ -1,0 +1,111 @@
+package dev.tidemark.cli;
+
+import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.ops.CompactClosedPartitions;
+import dev.tidemark.ops.PipelineStatus;
+import dev.tidemark.ops.StatusReader;
+import dev.tidemark.ops.VacuumGuard;
+import dev.tidemark.run.SparkSessionFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "maintain",
+    description = {
+      "Keep a pipeline's table fast to query, safely next to its running stream:",
+      "  1. compact small files (OPTIMIZE, Z-ORDER BY sink.zorder-by) only in the date partitions"
+          + " the watermark has closed, which the stream never writes again;",
+      "  2. with --retain, VACUUM files older than the retention, refusing a retention shorter"
+          + " than tidemark.maintenance.slowest-reader-lag or Delta's"
+          + " delta.deletedFileRetentionDuration.",
+      "The watermark comes from the metrics table (the last recorded batch) unless --watermark is"
+          + " given.",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  tidemark maintain --pipeline card-velocity",
+      "  tidemark maintain --pipeline card-velocity --retain '168 hours'"
+    })
+final class MaintainCommand implements Callable<Integer> {
+  @Mixin ConfOptions conf;
+
+  @Spec CommandSpec command;
+
+  @Option(
+      names = {"-p", "--pipeline"},
+      required = true,
+      paramLabel = "NAME",
+      description = "Pipeline whose table to maintain.")
+  String pipeline;
+
+  @Option(
+      names = "--watermark",
+      converter = InstantConverter.class,
+      description = "Treat this as the stream's watermark (default: from the metrics table).")
+  Instant watermark;
+
+  @Option(
+      names = "--retain",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description = "Also VACUUM, keeping files removed within this long (e.g. '168 hours').")
+  Duration retain;
+
+  @Option(names = "--no-compact", description = "Skip compaction.")
+  boolean noCompact;
+
+  @Override
+  public Integer call() {
+    TidemarkConfig config = conf.load();
+    PipelineSpec spec = config.select(List.of(pipeline)).get(0);
+    SparkSession spark = SparkSessionFactory.create(config, "tidemark-maintain-" + pipeline);
+    String path = config.tablePath(spec);
+    VacuumGuard guard = new VacuumGuard(spark, config.slowestReaderLag());
+    if (retain != null && retain.compareTo(guard.safeRetention(path)) < 0) {
+      guard.vacuum(spec.sink().table(), path, retain); // refuses with the reason, before any work
+    }
+    var out = command.commandLine().getOut();
+    if (!noCompact) {
+      Instant wm = watermark;
+      if (wm == null) {
+        PipelineStatus status = new StatusReader(spark, config).read(spec);
+        wm = status.watermark();
+      }
+      if (wm == null) {
+        out.printf(
+            "%s: no watermark recorded yet (run the stream first or pass --watermark); nothing is"
+                + " known to be closed, no compaction%n",
+            pipeline);
+      } else {
+        CompactClosedPartitions.Outcome o =
+            new CompactClosedPartitions(spark, config).run(spec, wm, spec.sink().zorderBy());
+        if (o.skipped() != null) {
+          out.printf("%s: compaction skipped: %s%n", pipeline, o.skipped());
+        } else {
+          out.printf(
+              "%s: compacted partitions before %s (watermark %s): %d files -> %d (table version"
+                  + " %d)%n",
+              pipeline, o.closedBefore(), wm, o.filesRemoved(), o.filesAdded(), o.version());
+        }
+      }
+    }
+    if (retain != null) {
+      guard.vacuum(spec.sink().table(), path, retain);
+      out.printf("%s: vacuumed %s keeping %d hours of history%n", pipeline, path, retain.toHours());
+    }
+    out.flush();
+    return 0;
+  }
+}

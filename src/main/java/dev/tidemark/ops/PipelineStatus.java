@@ -1,0 +1,35 @@
+package dev.tidemark.ops;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What {@code tidemark status} reports for one pipeline. Fields are null when unknown (no batch
+ * recorded yet, no table yet).
+ *
+ * @param lagSeconds last batch time minus watermark
+ * @param lateDropped events dropped behind the watermark, over all recorded batches
+ */
+public record PipelineStatus(
+    String pipeline,
+    String table,
+    String tablePath,
+    Long tableVersion,
+    Long files,
+    Long sizeBytes,
+    String checkpoint,
+    Instant lastBatchTime,
+    Long batches,
+    Double rowsPerSecond,
+    Instant watermark,
+    Double lagSeconds,
+    Long offsetsBehind,
+    Long stateRows,
+    long quarantined,
+    long lateDropped,
+    List<String> warnings) {
+
+  public Long averageFileBytes() {
+    return files == null || sizeBytes == null || files == 0 ? null : sizeBytes / files;
+  }
+}

@@ -1,0 +1,134 @@
+package dev.tidemark.ops;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.TidemarkConfig;
+import io.delta.tables.DeltaTable;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds a {@link PipelineStatus} from what is in the lake: the result table's Delta metadata, the
+ * metrics table and the quarantine table. Reads only; needs no running stream.
+ */
+public final class StatusReader {
+  /** Batches looked at for the state-growth warning. */
+  static final int GROWTH_WINDOW = 6;
+
+  private final SparkSession spark;
+  private final TidemarkConfig config;
+
+  public StatusReader(SparkSession spark, TidemarkConfig config) {
+    this.spark = spark;
+    this.config = config;
+  }
+
+  public PipelineStatus read(PipelineSpec spec) {
+    String path = config.tablePath(spec);
+    List<String> warnings = new ArrayList<>();
+    Long version = null;
+    Long files = null;
+    Long size = null;
+    if (DeltaTable.isDeltaTable(spark, path)) {
+      version = DeltaTable.forPath(spark, path).history(1).first().getLong(0);
+      Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
+      files = detail.getLong(detail.fieldIndex("numFiles"));
+      size = detail.getLong(detail.fieldIndex("sizeInBytes"));
+    } else {
+      warnings.add("no table yet at " + path);
+    }
+    String quarantinePath = config.quarantinePath(spec);
+    long quarantined =
+        DeltaTable.isDeltaTable(spark, quarantinePath)
+            ? spark.read().format("delta").load(quarantinePath).count()
+            : 0;
+
+    Row last = null;
+    long batches = 0;
+    long late = 0;
+    List<Long> recentState = List.of();
+    if (DeltaTable.isDeltaTable(spark, config.metricsPath())) {
+      Dataset<Row> gold =
+          spark
+              .read()
+              .format("delta")
+              .load(config.metricsPath())
+              .where(col("pipeline").equalTo(spec.name()).and(col("query").equalTo("gold")))
+              .cache();
+      batches = gold.count();
+      if (batches > 0) {
+        last = gold.orderBy(col("batch_time").desc(), col("batch_id").desc()).first();
+        late = gold.agg(org.apache.spark.sql.functions.sum("late_rows_dropped")).first().getLong(0);
+        recentState =
+            gold
+                .orderBy(col("batch_time").desc(), col("batch_id").desc())
+                .limit(GROWTH_WINDOW)
+                .select("state_rows")
+                .collectAsList()
+                .stream()
+                .map(r -> r.getLong(0))
+                .toList();
+      }
+      gold.unpersist();
+    }
+    if (last == null) {
+      warnings.add("no batches recorded in " + config.metricsPath());
+    } else if (stateKeepsGrowing(recentState)) {
+      warnings.add(
+          "state keeps growing over the last "
+              + recentState.size()
+              + " batches ("
+              + recentState.get(recentState.size() - 1)
+              + " -> "
+              + recentState.get(0)
+              + " rows): check that the watermark advances and the SQL groups by an event-time window");
+    }
+    return new PipelineStatus(
+        spec.name(),
+        spec.sink().table(),
+        path,
+        version,
+        files,
+        size,
+        config.checkpointPath(spec, "gold"),
+        last == null ? null : instant(last, "batch_time"),
+        last == null ? null : batches,
+        last == null ? null : last.getDouble(last.fieldIndex("processed_rows_per_second")),
+        last == null ? null : instant(last, "watermark"),
+        last == null || last.isNullAt(last.fieldIndex("event_time_lag_seconds"))
+            ? null
+            : last.getDouble(last.fieldIndex("event_time_lag_seconds")),
+        last == null || last.isNullAt(last.fieldIndex("offsets_behind_latest"))
+            ? null
+            : last.getLong(last.fieldIndex("offsets_behind_latest")),
+        last == null ? null : last.getLong(last.fieldIndex("state_rows")),
+        quarantined,
+        late,
+        warnings);
+  }
+
+  /**
+   * Newest first: growing means every batch had more state than the one before it, and 2x overall.
+   */
+  static boolean stateKeepsGrowing(List<Long> newestFirst) {
+    if (newestFirst.size() < GROWTH_WINDOW) {
+      return false;
+    }
+    for (int i = 0; i + 1 < newestFirst.size(); i++) {
+      if (newestFirst.get(i) <= newestFirst.get(i + 1)) {
+        return false;
+      }
+    }
+    return newestFirst.get(0) >= 2 * Math.max(1, newestFirst.get(newestFirst.size() - 1));
+  }
+
+  private static java.time.Instant instant(Row row, String field) {
+    int i = row.fieldIndex(field);
+    return row.isNullAt(i) ? null : ((Timestamp) row.get(i)).toInstant();
+  }
+}

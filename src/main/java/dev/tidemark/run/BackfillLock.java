@@ -1,0 +1,173 @@
+package dev.tidemark.run;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One backfill per pipeline at a time: a lock file in the lake ({@code
+ * _tidemark/locks/PIPELINE.backfill}) created only if absent. The holder refreshes its modification
+ * time every {@link #HEARTBEAT}; a lock whose holder process is gone (same host) or whose heartbeat
+ * is older than {@link #STALE_AFTER} (another host) is taken over, so a killed backfill does not
+ * block its rerun.
+ */
+public final class BackfillLock implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BackfillLock.class);
+  static final Duration HEARTBEAT = Duration.ofSeconds(10);
+  static final Duration STALE_AFTER = Duration.ofSeconds(90);
+
+  /** Raised when another live backfill of the same pipeline holds the lock. */
+  public static final class AlreadyRunningException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AlreadyRunningException(String message) {
+      super(message);
+    }
+  }
+
+  private final FileSystem fs;
+  private final Path path;
+  private final ScheduledExecutorService heartbeat;
+
+  private BackfillLock(FileSystem fs, Path path) {
+    this.fs = fs;
+    this.path = path;
+    this.heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "backfill-lock-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    heartbeat.scheduleAtFixedRate(
+        this::touch, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Takes the lock for {@code pipeline} or throws {@link AlreadyRunningException} naming the
+   * holder.
+   */
+  public static BackfillLock acquire(FileSystem fs, Path path, String description) {
+    String holder = holderLine(description);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        createExclusively(fs, path, holder);
+        return new BackfillLock(fs, path);
+      } catch (FileAlreadyExistsException | java.nio.file.FileAlreadyExistsException e) {
+        String current = read(fs, path);
+        if (attempt == 0 && isStale(fs, path, current)) {
+          LOG.warn("taking over a stale backfill lock {} held by: {}", path, current);
+          delete(fs, path);
+          continue;
+        }
+        throw new AlreadyRunningException(
+            "another backfill is already running: "
+                + current
+                + " (lock "
+                + path
+                + "). Wait for it to finish; a lock left by a killed run is released"
+                + " automatically once its process is gone.");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create lock " + path, e);
+      }
+    }
+    throw new AlreadyRunningException("another backfill took the lock " + path);
+  }
+
+  /** Creates the lock file only if absent; atomic on a local disk (O_EXCL). */
+  private static void createExclusively(FileSystem fs, Path path, String holder)
+      throws IOException {
+    byte[] content = holder.getBytes(StandardCharsets.UTF_8);
+    if ("file".equals(fs.getScheme())) {
+      java.nio.file.Path local = java.nio.file.Path.of(path.toUri());
+      java.nio.file.Files.createDirectories(local.getParent());
+      java.nio.file.Files.write(local, content, java.nio.file.StandardOpenOption.CREATE_NEW);
+      return;
+    }
+    try (FSDataOutputStream out = fs.create(path, false)) {
+      out.write(content);
+    }
+  }
+
+  private static String holderLine(String description) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown-host";
+    }
+    return "host="
+        + host
+        + " pid="
+        + ProcessHandle.current().pid()
+        + " since="
+        + Instant.now()
+        + " "
+        + description;
+  }
+
+  static boolean isStale(FileSystem fs, Path path, String holder) {
+    try {
+      long age = System.currentTimeMillis() - fs.getFileStatus(path).getModificationTime();
+      String host = field(holder, "host");
+      String pid = field(holder, "pid");
+      if (host != null && pid != null && host.equals(InetAddress.getLocalHost().getHostName())) {
+        return ProcessHandle.of(Long.parseLong(pid)).map(p -> !p.isAlive()).orElse(true);
+      }
+      return age > STALE_AFTER.toMillis();
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static String field(String holder, String name) {
+    for (String part : holder.split(" ")) {
+      if (part.startsWith(name + "=")) {
+        return part.substring(name.length() + 1);
+      }
+    }
+    return null;
+  }
+
+  private static String read(FileSystem fs, Path path) {
+    try (var in = fs.open(path)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      return "(unreadable lock: " + e.getMessage() + ")";
+    }
+  }
+
+  private void touch() {
+    try {
+      fs.setTimes(path, System.currentTimeMillis(), -1);
+    } catch (IOException e) {
+      LOG.warn("cannot refresh backfill lock {}: {}", path, e.toString());
+    }
+  }
+
+  private static void delete(FileSystem fs, Path path) {
+    try {
+      fs.delete(path, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    heartbeat.shutdownNow();
+    delete(fs, path);
+  }
+}

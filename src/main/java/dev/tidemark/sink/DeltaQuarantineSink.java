@@ -1,0 +1,49 @@
+package dev.tidemark.sink;
+
+import dev.tidemark.ops.QuarantineCounts;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+/**
+ * Appends rejected records to the quarantine table, exactly once (Delta transaction id = query id
+ * and batch id, so a replayed batch is skipped), and reports how many each batch wrote to the
+ * metrics.
+ */
+public final class DeltaQuarantineSink implements StreamSink {
+  // Set by Spark's StreamExecution on the threads that run a query's batches.
+  private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
+
+  @Override
+  public StreamingQuery start(Dataset<Row> rejected, StreamTarget target) throws TimeoutException {
+    String path = target.tablePath();
+    return StreamSink.configure(rejected.writeStream(), target)
+        .outputMode("append")
+        .foreachBatch(
+            (Dataset<Row> batch, Long batchId) -> {
+              String queryId =
+                  batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+              batch.persist();
+              try {
+                long rows = batch.count();
+                if (rows > 0) {
+                  batch
+                      .write()
+                      .format("delta")
+                      .mode(SaveMode.Append)
+                      .option("txnAppId", queryId != null ? queryId : target.checkpoint())
+                      .option("txnVersion", batchId)
+                      .save(path);
+                }
+                if (queryId != null) {
+                  QuarantineCounts.record(queryId, batchId, rows);
+                }
+              } finally {
+                batch.unpersist();
+              }
+            })
+        .start();
+  }
+}

@@ -1,0 +1,54 @@
+package dev.tidemark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The tidemark CLI in a JVM of its own, started as scripts/tidemark starts it (module flags from
+ * target/jvm.options, the local classpath): a separate driver that a test can kill.
+ */
+public final class TidemarkProcess {
+  private TidemarkProcess() {}
+
+  public static Process start(Path log, String... args) {
+    Path project = TestSpark.projectDir();
+    try {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(
+          Arrays.asList(
+              Files.readString(project.resolve("target/jvm.options")).trim().split("\\s+")));
+      command.add("-Xmx1500m");
+      command.add("-Dlog4j2.configurationFile=" + project.resolve("conf/log4j2.properties"));
+      command.add("-cp");
+      command.add(
+          project.resolve("target/classes")
+              + ":"
+              + Files.readString(project.resolve("target/classpath.txt")).trim());
+      command.add("dev.tidemark.cli.TidemarkCli");
+      command.addAll(Arrays.asList(args));
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .directory(project.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+      return pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static String output(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
