@@ -6,7 +6,7 @@ import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.run.BackfillLock;
 import dev.tidemark.run.BackfillRunner;
 import dev.tidemark.run.LakeFileSystem;
-import dev.tidemark.run.Runtime;
+import dev.tidemark.run.PipelineRuntime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -87,7 +87,8 @@ final class BackfillCommand implements Callable<Integer> {
                 LakeFileSystem.of(config),
                 LakeFileSystem.bookkeeping(config, "locks", pipeline + ".backfill"),
                 "backfill " + pipeline + " " + range);
-        Runtime runtime = Runtime.open(config, "tidemark-backfill-" + pipeline, List.of(spec))) {
+        PipelineRuntime runtime =
+            PipelineRuntime.open(config, "tidemark-backfill-" + pipeline, List.of(spec))) {
       List<BackfillRunner.Chunk> chunks =
           new BackfillRunner(runtime.spark(), config).run(spec, range, chunk, this::report);
       long rows =

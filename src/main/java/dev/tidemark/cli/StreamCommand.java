@@ -3,8 +3,8 @@ package dev.tidemark.cli;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
+import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.run.RunningPipeline;
-import dev.tidemark.run.Runtime;
 import dev.tidemark.run.StreamRunner;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +57,7 @@ final class StreamCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TidemarkConfig config = conf.load();
     List<PipelineSpec> selected = config.select(pipelines);
-    Runtime runtime = Runtime.open(config, "tidemark-stream", selected);
+    PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-stream", selected);
     StreamRunner runner = new StreamRunner(runtime.spark(), config);
     List<RunningPipeline> running = new ArrayList<>();
     for (PipelineSpec spec : selected) {
@@ -74,12 +74,12 @@ final class StreamCommand implements Callable<Integer> {
                 }
               }
             });
-    java.lang.Runtime.getRuntime().addShutdownHook(stopper);
+    Runtime.getRuntime().addShutdownHook(stopper);
     for (RunningPipeline r : running) {
       r.awaitTermination();
     }
     runtime.close();
-    java.lang.Runtime.getRuntime().removeShutdownHook(stopper);
+    Runtime.getRuntime().removeShutdownHook(stopper);
     for (RunningPipeline r : running) {
       out().println(TableSummary.of(runtime.spark(), config, r.spec()).render());
     }

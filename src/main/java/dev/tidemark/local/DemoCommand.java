@@ -7,8 +7,8 @@ import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.run.BackfillRunner;
+import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.run.RunningPipeline;
-import dev.tidemark.run.Runtime;
 import dev.tidemark.run.StreamRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
         out().printf("sent %s to %s%n", SampleEvents.describe(generated), topic);
       }
 
-      Runtime runtime = Runtime.open(config, "tidemark-demo", config.pipelines());
+      PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-demo", config.pipelines());
       StreamRunner streams = new StreamRunner(runtime.spark(), config);
       List<RunningPipeline> running = new ArrayList<>();
       for (PipelineSpec spec : config.pipelines()) {

@@ -11,6 +11,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compacts small files (Delta OPTIMIZE, with Z-ORDER when {@code sink.zorder-by} is set) only in
@@ -22,6 +24,8 @@ import org.apache.spark.sql.types.StructField;
  * pipelines: {@code to_date(window.start) AS window_date}).
  */
 public final class CompactClosedPartitions {
+  private static final Logger LOG = LoggerFactory.getLogger(CompactClosedPartitions.class);
+
   /** What a compaction did. */
   public record Outcome(
       LocalDate closedBefore, long filesRemoved, long filesAdded, Long version, String skipped) {}
@@ -78,6 +82,13 @@ public final class CompactClosedPartitions {
             .map(r -> r.getLong(0))
             .findFirst()
             .orElse(null);
+    LOG.info(
+        "compacted {} partitions before {}: {} files -> {} (version {})",
+        spec.name(),
+        before,
+        removed,
+        added,
+        version);
     return new Outcome(before, removed, added, version, null);
   }
 }

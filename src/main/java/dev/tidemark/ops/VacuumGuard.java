@@ -3,6 +3,7 @@ package dev.tidemark.ops;
 import io.delta.tables.DeltaTable;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -60,11 +61,8 @@ public final class VacuumGuard {
   }
 
   private Duration deletedFileRetention(String path) {
-    Map<String, String> props =
-        DeltaTable.forPath(spark, path)
-            .detail()
-            .first()
-            .getJavaMap(DeltaTable.forPath(spark, path).detail().schema().fieldIndex("properties"));
+    Row detail = DeltaTable.forPath(spark, path).detail().first();
+    Map<String, String> props = detail.getJavaMap(detail.fieldIndex("properties"));
     String v = props.get("delta.deletedFileRetentionDuration");
     return v == null ? DELTA_DEFAULT_RETENTION : parseInterval(v);
   }

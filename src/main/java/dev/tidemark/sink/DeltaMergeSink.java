@@ -24,8 +24,6 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 public final class DeltaMergeSink implements StreamSink {
   private static final String TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
   private static final String TXN_VERSION = "spark.databricks.delta.write.txnVersion";
-  // Set by Spark's StreamExecution on the threads that run a query's batches.
-  private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
 
   @Override
   public StreamingQuery start(Dataset<Row> result, StreamTarget target) throws TimeoutException {
@@ -43,7 +41,6 @@ public final class DeltaMergeSink implements StreamSink {
             .collect(Collectors.joining(" AND "));
     return (batch, batchId) -> {
       SparkSession spark = batch.sparkSession();
-      String queryId = spark.sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
       batch.persist();
       try {
         if (batch.isEmpty()) {
@@ -57,7 +54,7 @@ public final class DeltaMergeSink implements StreamSink {
               batch.select(p).distinct().collectAsList().stream().map(r -> r.get(0)).toArray();
           match = match.and(functions.col("t." + p).isin(values));
         }
-        spark.conf().set(TXN_APP_ID, queryId != null ? queryId : target.checkpoint());
+        spark.conf().set(TXN_APP_ID, StreamSink.queryId(spark, target));
         spark.conf().set(TXN_VERSION, Long.toString(batchId));
         DeltaTable.forPath(spark, path)
             .as("t")

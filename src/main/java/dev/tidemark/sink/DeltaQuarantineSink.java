@@ -13,9 +13,6 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * metrics.
  */
 public final class DeltaQuarantineSink implements StreamSink {
-  // Set by Spark's StreamExecution on the threads that run a query's batches.
-  private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
-
   @Override
   public StreamingQuery start(Dataset<Row> rejected, StreamTarget target) throws TimeoutException {
     String path = target.tablePath();
@@ -23,8 +20,7 @@ public final class DeltaQuarantineSink implements StreamSink {
         .outputMode("append")
         .foreachBatch(
             (Dataset<Row> batch, Long batchId) -> {
-              String queryId =
-                  batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+              String queryId = StreamSink.queryId(batch.sparkSession(), target);
               batch.persist();
               try {
                 long rows = batch.count();
@@ -33,13 +29,11 @@ public final class DeltaQuarantineSink implements StreamSink {
                       .write()
                       .format("delta")
                       .mode(SaveMode.Append)
-                      .option("txnAppId", queryId != null ? queryId : target.checkpoint())
+                      .option("txnAppId", queryId)
                       .option("txnVersion", batchId)
                       .save(path);
                 }
-                if (queryId != null) {
-                  QuarantineCounts.record(queryId, batchId, rows);
-                }
+                QuarantineCounts.record(queryId, batchId, rows);
               } finally {
                 batch.unpersist();
               }

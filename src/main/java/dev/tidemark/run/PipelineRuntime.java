@@ -12,14 +12,15 @@ import org.apache.spark.sql.SparkSession;
  * A loaded configuration and the SparkSession built from it, with the progress listener registered.
  * Opening it validates the selected pipelines, so no query starts for a bad one.
  */
-public record Runtime(
+public record PipelineRuntime(
     TidemarkConfig config,
     SparkSession spark,
     MetricsRecorder metrics,
     ConsumerGroupOffsets offsets)
     implements AutoCloseable {
 
-  public static Runtime open(TidemarkConfig config, String appName, List<PipelineSpec> pipelines) {
+  public static PipelineRuntime open(
+      TidemarkConfig config, String appName, List<PipelineSpec> pipelines) {
     SparkSession spark = SparkSessionFactory.create(config, appName);
     new PipelineValidator(spark).validateAll(pipelines);
     MetricsRecorder metrics = new MetricsRecorder(spark, config.metricsPath());
@@ -29,7 +30,7 @@ public record Runtime(
       offsets = new ConsumerGroupOffsets(config.bootstrapServers());
       spark.streams().addListener(offsets);
     }
-    return new Runtime(config, spark, metrics, offsets);
+    return new PipelineRuntime(config, spark, metrics, offsets);
   }
 
   /** Writes the remaining metrics and unregisters the recorder; the session stays up. */
