@@ -108,7 +108,7 @@ final class StatusCommand implements Callable<Integer> {
             orDash(s.lastBatchTime()), orDash(s.batches())));
     b.append(
         String.format(
-            "  rate         %s rows/s   kafka behind %s records%n",
+            "  rate         %s rows/s (last batch with input)   kafka behind %s records%n",
             s.rowsPerSecond() == null ? "-" : String.format("%.0f", s.rowsPerSecond()),
             orDash(s.offsetsBehind())));
     b.append(

@@ -49,6 +49,7 @@ public final class StatusReader {
             : 0;
 
     Row last = null;
+    Double rate = null; // of the newest batch that read anything: idle batches read 0 rows/s
     long batches = 0;
     long late = 0;
     List<Long> recentState = List.of();
@@ -74,6 +75,13 @@ public final class StatusReader {
                 .map(r -> r.getLong(0))
                 .toList();
       }
+      List<Row> busy =
+          gold.where("input_rows > 0")
+              .orderBy(col("batch_time").desc(), col("batch_id").desc())
+              .select("processed_rows_per_second")
+              .limit(1)
+              .collectAsList();
+      rate = busy.isEmpty() ? null : busy.get(0).getDouble(0);
       gold.unpersist();
     }
     if (last == null) {
@@ -98,7 +106,7 @@ public final class StatusReader {
         config.checkpointPath(spec, "gold"),
         last == null ? null : instant(last, "batch_time"),
         last == null ? null : batches,
-        last == null ? null : last.getDouble(last.fieldIndex("processed_rows_per_second")),
+        rate,
         last == null ? null : instant(last, "watermark"),
         last == null || last.isNullAt(last.fieldIndex("event_time_lag_seconds"))
             ? null
