@@ -7,6 +7,7 @@ import dev.tidemark.run.BackfillLock;
 import dev.tidemark.run.BackfillRunner;
 import dev.tidemark.run.LakeFileSystem;
 import dev.tidemark.run.PipelineRuntime;
+import dev.tidemark.source.ReplaySource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,9 +22,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     name = "backfill",
     description = {
-      "Recompute a pipeline's windows that start in [--from, --to) from Kafka and replace exactly"
-          + " those rows of its table, atomically (Delta replaceWhere).",
-      "Same parsing and SQL as the stream. Kafka is read by record timestamp, bounded to the range"
+      "Recompute a pipeline's windows that start in [--from, --to) from the bronze tables or Kafka"
+          + " and replace exactly those rows of its table, atomically (Delta replaceWhere).",
+      "Same parsing and SQL as the stream. Records are read by Kafka timestamp, bounded to the range"
           + " (plus tidemark.backfill.kafka-timestamp-slack). Idempotent: running it again gives the"
           + " same rows and one new table version. Times are UTC and must lie on window boundaries.",
       ""
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  tidemark backfill --pipeline card-velocity --from 2026-11-25T00:00Z --to 2026-11-25T06:00Z",
-      "  tidemark backfill -p sensor-readings --from 2026-11-24 --to 2026-11-25 --chunk '1 hour'"
+      "  tidemark backfill -p sensor-readings --from 2026-11-24 --to 2026-11-25 --chunk '1 hour'",
+      "  tidemark backfill -p page-analytics --from 2026-11-25 --to 2026-11-26 --source kafka"
     })
 final class BackfillCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
@@ -74,6 +76,17 @@ final class BackfillCommand implements Callable<Integer> {
               + " chunks already done. Default: one chunk.")
   Duration chunk;
 
+  /** The replay source the user asked for; null means bronze when it exists, else Kafka. */
+  @Option(
+      names = "--source",
+      paramLabel = "bronze|kafka",
+      converter = ReplaySourceConverter.class,
+      description =
+          "Read the records from the bronze tables (LAKE/bronze/TOPIC: everything ever ingested,"
+              + " beyond Kafka's retention) or from Kafka. Default: bronze when every topic of the"
+              + " pipeline has a bronze table, else kafka.")
+  ReplaySource source;
+
   @Override
   public Integer call() {
     TidemarkConfig config = conf.load();
@@ -89,15 +102,29 @@ final class BackfillCommand implements Callable<Integer> {
                 "backfill " + pipeline + " " + range);
         PipelineRuntime runtime =
             PipelineRuntime.open(config, "tidemark-backfill-" + pipeline, List.of(spec))) {
+      ReplaySource from =
+          source != null ? source : ReplaySource.defaultFor(runtime.spark(), config, spec);
+      out()
+          .printf(
+              "backfill %s %s: reading %s%s%n",
+              pipeline,
+              range,
+              from.label(),
+              source != null
+                  ? " (--source)"
+                  : from == ReplaySource.BRONZE
+                      ? " (bronze tables exist for " + spec.source().topics() + ")"
+                      : " (no bronze table for every topic of " + spec.source().topics() + ")");
       List<BackfillRunner.Chunk> chunks =
-          new BackfillRunner(runtime.spark(), config).run(spec, range, chunk, this::report);
+          new BackfillRunner(runtime.spark(), config, from).run(spec, range, chunk, this::report);
       long rows =
           chunks.stream().filter(c -> !c.skipped()).mapToLong(c -> c.result().rowsWritten()).sum();
       out()
           .printf(
-              "backfill %s %s done: %d chunks, %d skipped, %d rows written to %s%n",
+              "backfill %s %s done from %s: %d chunks, %d skipped, %d rows written to %s%n",
               pipeline,
               range,
+              from.label(),
               chunks.size(),
               chunks.stream().filter(BackfillRunner.Chunk::skipped).count(),
               rows,

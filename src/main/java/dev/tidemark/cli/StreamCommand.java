@@ -3,7 +3,9 @@ package dev.tidemark.cli;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
+import dev.tidemark.run.BronzeIngest;
 import dev.tidemark.run.PipelineRuntime;
+import dev.tidemark.run.RunningBronze;
 import dev.tidemark.run.RunningPipeline;
 import dev.tidemark.run.StreamRunner;
 import java.util.ArrayList;
@@ -22,6 +24,8 @@ import picocli.CommandLine.Spec;
       "Run pipelines as streams: Kafka -> parse -> watermark -> SQL -> Delta.",
       "Each pipeline keeps its checkpoint under tidemark.checkpoints/NAME; a restart resumes from it"
           + " exactly once. Records that cannot be parsed go to LAKE/quarantine/NAME.",
+      "Unless tidemark.bronze.enabled=false, one more query per topic keeps every record as it"
+          + " arrived in LAKE/bronze/TOPIC (one process per topic: a second one exits with code 3).",
       ""
     },
     footer = {
@@ -59,6 +63,13 @@ final class StreamCommand implements Callable<Integer> {
     List<PipelineSpec> selected = config.select(pipelines);
     PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-stream", selected);
     StreamRunner runner = new StreamRunner(runtime.spark(), config);
+    TriggerSpec bronzeTrigger =
+        availableNow ? TriggerSpec.availableNowTrigger() : config.bronze().trigger();
+    RunningBronze bronze =
+        config.bronze().enabled()
+            ? new BronzeIngest(runtime.spark(), config)
+                .start(BronzeIngest.topicsOf(selected), bronzeTrigger)
+            : RunningBronze.none();
     List<RunningPipeline> running = new ArrayList<>();
     for (PipelineSpec spec : selected) {
       running.add(runner.start(spec, availableNow ? TriggerSpec.availableNowTrigger() : null));
@@ -66,6 +77,7 @@ final class StreamCommand implements Callable<Integer> {
     Thread stopper =
         new Thread(
             () -> {
+              bronze.stop();
               for (RunningPipeline r : running) {
                 try {
                   r.stop();
@@ -78,6 +90,7 @@ final class StreamCommand implements Callable<Integer> {
     for (RunningPipeline r : running) {
       r.awaitTermination();
     }
+    bronze.awaitTermination();
     runtime.close();
     Runtime.getRuntime().removeShutdownHook(stopper);
     for (RunningPipeline r : running) {

@@ -17,6 +17,9 @@ public final class ConfigKeys {
   public static final String KAFKA_COMMIT_OFFSETS = "tidemark.kafka.commit-offsets";
   public static final String BACKFILL_KAFKA_TIMESTAMP_SLACK =
       "tidemark.backfill.kafka-timestamp-slack";
+  public static final String BRONZE_ENABLED = "tidemark.bronze.enabled";
+  public static final String BRONZE_TRIGGER = "tidemark.bronze.trigger";
+  public static final String BRONZE_OPTIONS = "tidemark.bronze.options";
   public static final String SPARK = "tidemark.spark";
   public static final String MAINTENANCE_SLOWEST_READER_LAG =
       "tidemark.maintenance.slowest-reader-lag";

@@ -66,6 +66,11 @@ public final class ConfigLoader {
     boolean commitOffsets = "true".equals(r.string(KAFKA_COMMIT_OFFSETS, "false"));
     Duration slack = r.duration(BACKFILL_KAFKA_TIMESTAMP_SLACK);
     Duration readerLag = r.duration(MAINTENANCE_SLOWEST_READER_LAG);
+    BronzeSpec bronze =
+        new BronzeSpec(
+            r.bool(BRONZE_ENABLED, true),
+            r.trigger(BRONZE_TRIGGER, TriggerSpec.every(Duration.ofMinutes(1))),
+            r.settings(BRONZE_OPTIONS));
     Map<String, String> spark = r.settings(SPARK);
     String pipelinesDir = r.string(PIPELINES_DIR, "pipelines");
 
@@ -99,6 +104,7 @@ public final class ConfigLoader {
         commitOffsets,
         slack,
         readerLag,
+        bronze,
         spark,
         List.copyOf(pipelines));
   }

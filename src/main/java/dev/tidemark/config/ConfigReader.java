@@ -59,6 +59,37 @@ final class ConfigReader {
     return d;
   }
 
+  /** A boolean written {@code true} or {@code false}; anything else is a problem. */
+  boolean bool(String key, boolean fallback) {
+    if (!config.hasPath(key)) {
+      return fallback;
+    }
+    String raw = string(key);
+    if ("true".equals(raw) || "false".equals(raw)) {
+      return Boolean.parseBoolean(raw);
+    }
+    if (raw != null) {
+      problem(key, "must be true or false, got '" + raw + "'");
+    }
+    return fallback;
+  }
+
+  /** A trigger: {@code available-now} or a duration such as {@code 30 seconds}. */
+  TriggerSpec trigger(String key, TriggerSpec fallback) {
+    if (!config.hasPath(key)) {
+      return fallback;
+    }
+    String raw = string(key);
+    if (raw == null) {
+      return null;
+    }
+    if (raw.trim().equals("available-now")) {
+      return TriggerSpec.availableNowTrigger();
+    }
+    Duration d = duration(key);
+    return d == null ? null : TriggerSpec.every(d);
+  }
+
   Optional<Duration> optionalDuration(String key) {
     return config.hasPath(key) ? Optional.ofNullable(duration(key)) : Optional.empty();
   }

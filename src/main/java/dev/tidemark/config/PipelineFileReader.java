@@ -202,18 +202,7 @@ final class PipelineFileReader {
   }
 
   private static TriggerSpec readTrigger(ConfigReader r) {
-    if (!r.has(SINK_TRIGGER)) {
-      return TriggerSpec.every(Duration.ofMinutes(1));
-    }
-    String raw = r.string(SINK_TRIGGER);
-    if (raw == null) {
-      return null;
-    }
-    if (raw.trim().equals("available-now")) {
-      return TriggerSpec.availableNowTrigger();
-    }
-    Duration d = r.duration(SINK_TRIGGER);
-    return d == null ? null : TriggerSpec.every(d);
+    return r.trigger(SINK_TRIGGER, TriggerSpec.every(Duration.ofMinutes(1)));
   }
 
   static String firstLine(String message) {

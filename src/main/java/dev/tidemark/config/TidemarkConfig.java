@@ -16,6 +16,7 @@ import java.util.Optional;
  *     monitoring only)
  * @param slowestReaderLag how far behind the slowest reader of the tables may be; VACUUM keeps at
  *     least this much history
+ * @param bronze the bronze layer: raw records per topic, the default replay source
  */
 public record TidemarkConfig(
     Path file,
@@ -26,6 +27,7 @@ public record TidemarkConfig(
     boolean commitOffsets,
     Duration kafkaTimestampSlack,
     Duration slowestReaderLag,
+    BronzeSpec bronze,
     Map<String, String> sparkConf,
     List<PipelineSpec> pipelines) {
 
@@ -37,6 +39,16 @@ public record TidemarkConfig(
   /** Where rejected (unparseable) records of a pipeline are kept. */
   public String quarantinePath(PipelineSpec pipeline) {
     return lake + "/quarantine/" + pipeline.name();
+  }
+
+  /** The bronze table of a topic: its records as they arrived. */
+  public String bronzePath(String topic) {
+    return lake + "/bronze/" + topic;
+  }
+
+  /** The checkpoint of a topic's bronze ingest query (one per topic, shared by its pipelines). */
+  public String bronzeCheckpointPath(String topic) {
+    return checkpoints + "/_bronze/" + topic;
   }
 
   /** The metrics table: one row per micro-batch of every query. */
@@ -85,6 +97,7 @@ public record TidemarkConfig(
         commitOffsets,
         kafkaTimestampSlack,
         slowestReaderLag,
+        bronze,
         sparkConf,
         List.copyOf(newPipelines));
   }

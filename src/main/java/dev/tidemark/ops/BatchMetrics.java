@@ -17,8 +17,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * One micro-batch of one query, as recorded in the metrics table ({@code LAKE/_metrics/streaming},
  * partitioned by {@code date}). Query names are {@code PIPELINE-gold} and {@code
- * PIPELINE-quarantine}. The quarantine query, which sees every record, reports {@code recordsRead}
- * and {@code recordsQuarantined} of the batch (null for the gold query); {@code outputRows} is the
+ * PIPELINE-quarantine}; a topic's bronze ingest is recorded as pipeline {@code bronze:TOPIC}, query
+ * {@code bronze}. The quarantine query, which sees every record, reports {@code recordsRead} and
+ * {@code recordsQuarantined} of the batch (null for the gold query); {@code outputRows} is the
  * sink's count when the sink reports one.
  *
  * @param eventTimeLagSeconds batch time minus watermark: how far event time trails the clock
@@ -45,6 +46,8 @@ public record BatchMetrics(
     Long recordsRead,
     Long recordsQuarantined,
     Long offsetsBehindLatest) {
+
+  private static final String BRONZE_PREFIX = "bronze:";
 
   public static final StructType SCHEMA =
       new StructType()
@@ -74,8 +77,9 @@ public record BatchMetrics(
   public static BatchMetrics of(StreamingQueryProgress p) {
     String name = p.name() == null ? "unnamed" : p.name();
     int dash = name.lastIndexOf('-');
-    String pipeline = dash > 0 ? name.substring(0, dash) : name;
-    String query = dash > 0 ? name.substring(dash + 1) : "";
+    boolean bronze = name.startsWith(BRONZE_PREFIX);
+    String pipeline = bronze || dash <= 0 ? name : name.substring(0, dash);
+    String query = bronze ? "bronze" : dash > 0 ? name.substring(dash + 1) : "";
     Instant batchTime = Instant.parse(p.timestamp());
     String wm = p.eventTime().get("watermark");
     Instant watermark = wm == null ? null : Instant.parse(wm);

@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One backfill per pipeline at a time: a lock file in the lake ({@code
- * _tidemark/locks/PIPELINE.backfill}) created only if absent. The holder refreshes its modification
- * time every {@link #HEARTBEAT}; a lock whose holder process is gone (same host) or whose heartbeat
- * is older than {@link #STALE_AFTER} (another host) is taken over, so a killed backfill does not
- * block its rerun.
+ * One backfill (or repair) per pipeline at a time: a lock file in the lake ({@code
+ * _tidemark/locks/PIPELINE.backfill}) created only if absent. The same lock keeps the bronze ingest
+ * of a topic to one process ({@code _tidemark/locks/bronze/TOPIC.ingest}). The holder refreshes its
+ * modification time every {@link #HEARTBEAT}; a lock whose holder process is gone (same host) or
+ * whose heartbeat is older than {@link #STALE_AFTER} (another host) is taken over, so a killed
+ * backfill does not block its rerun.
  */
 public final class BackfillLock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackfillLock.class);
@@ -60,6 +61,21 @@ public final class BackfillLock implements AutoCloseable {
    * holder.
    */
   public static BackfillLock acquire(FileSystem fs, Path path, String description) {
+    return acquire(
+        fs,
+        path,
+        description,
+        "backfill",
+        "Wait for it to finish; a lock left by a killed run is released automatically once its"
+            + " process is gone.");
+  }
+
+  /**
+   * Takes the lock at {@code path} for an {@code activity} or throws {@link
+   * AlreadyRunningException} naming the holder and giving {@code advice}.
+   */
+  public static BackfillLock acquire(
+      FileSystem fs, Path path, String description, String activity, String advice) {
     String holder = holderLine(description);
     for (int attempt = 0; attempt < 2; attempt++) {
       try {
@@ -73,17 +89,19 @@ public final class BackfillLock implements AutoCloseable {
           continue;
         }
         throw new AlreadyRunningException(
-            "another backfill is already running: "
+            "another "
+                + activity
+                + " is already running: "
                 + current
                 + " (lock "
                 + path
-                + "). Wait for it to finish; a lock left by a killed run is released"
-                + " automatically once its process is gone.");
+                + "). "
+                + advice);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create lock " + path, e);
       }
     }
-    throw new AlreadyRunningException("another backfill took the lock " + path);
+    throw new AlreadyRunningException("another " + activity + " took the lock " + path);
   }
 
   /** Creates the lock file only if absent; atomic on a local disk (O_EXCL). */

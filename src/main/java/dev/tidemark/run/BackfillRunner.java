@@ -8,7 +8,7 @@ import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.sink.DeltaReplaceSink;
 import dev.tidemark.sink.DeltaTableInit;
-import dev.tidemark.source.KafkaRangeSource;
+import dev.tidemark.source.ReplaySource;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -24,23 +24,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Recomputes the windows that start in a time range from Kafka and replaces exactly those rows of
- * the pipeline's table in one atomic commit (Delta {@code replaceWhere}).
+ * Recomputes the windows that start in a time range from Kafka or from the bronze tables (see
+ * {@link ReplaySource}) and replaces exactly those rows of the pipeline's table in one atomic
+ * commit (Delta {@code replaceWhere}).
  *
- * <p>Reads Kafka by record timestamp, bounded to the events the range's windows can contain plus
- * {@code tidemark.backfill.kafka-timestamp-slack} on each side, then keeps events by event time.
- * Idempotent: running the same range again yields the same rows and one new table version. Unlike
- * the stream, a backfill counts events the stream dropped as late.
+ * <p>Reads records by Kafka timestamp, bounded to the events the range's windows can contain plus
+ * {@code tidemark.backfill.kafka-timestamp-slack} on each side (a repair extends the end to the
+ * arrival of the late records it knows of), then keeps events by event time. Idempotent: running
+ * the same range again yields the same rows and one new table version. Unlike the stream, a
+ * backfill counts events the stream dropped as late.
  */
 public final class BackfillRunner {
   private static final Logger LOG = LoggerFactory.getLogger(BackfillRunner.class);
 
   private final SparkSession spark;
   private final TidemarkConfig config;
+  private final ReplaySource source;
 
+  /** A backfill reading Kafka. */
   public BackfillRunner(SparkSession spark, TidemarkConfig config) {
+    this(spark, config, ReplaySource.KAFKA);
+  }
+
+  public BackfillRunner(SparkSession spark, TidemarkConfig config, ReplaySource source) {
     this.spark = spark;
     this.config = config;
+    this.source = source;
+  }
+
+  public ReplaySource source() {
+    return source;
   }
 
   /** What one backfill of one range wrote. */
@@ -98,12 +111,25 @@ public final class BackfillRunner {
   }
 
   public Result run(PipelineSpec spec, WindowRange range) {
+    return run(spec, range, null);
+  }
+
+  /**
+   * Backfills {@code range}, reading records that reached Kafka up to at least {@code arrivalUntil}
+   * (plus the slack) even when that is after the range's events: how a repair reaches late records.
+   *
+   * @param arrivalUntil latest Kafka timestamp to include, or null for the range's own bound
+   */
+  public Result run(PipelineSpec spec, WindowRange range, Instant arrivalUntil) {
     long started = System.nanoTime();
     Instant eventFrom = range.eventTimeFrom();
     Instant eventTo = range.eventTimeTo();
     Duration slack = config.kafkaTimestampSlack();
-    Dataset<Row> raw =
-        KafkaRangeSource.read(spark, config, spec, eventFrom.minus(slack), eventTo.plus(slack));
+    Instant readTo = eventTo;
+    if (arrivalUntil != null && arrivalUntil.isAfter(readTo)) {
+      readTo = arrivalUntil.plusMillis(1);
+    }
+    Dataset<Row> raw = source.read(spark, config, spec, eventFrom.minus(slack), readTo.plus(slack));
     String eventTime = spec.source().eventTimeColumn();
     PipelineRun run =
         PipelineRun.over(
@@ -131,9 +157,10 @@ public final class BackfillRunner {
     long written = Long.parseLong(metrics.getOrDefault("numOutputRows", "0"));
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
     LOG.info(
-        "backfill {} {}: {} rows written as version {} in {} s",
+        "backfill {} {} from {}: {} rows written as version {} in {} s",
         spec.name(),
         range,
+        source.label(),
         written,
         version,
         elapsed.toMillis() / 1000.0);

@@ -21,4 +21,18 @@ final class KafkaOptions {
     options.putAll(spec.source().options());
     return options;
   }
+
+  /**
+   * Options for the bronze ingest of one topic: Tidemark's own, {@code tidemark.kafka.options},
+   * then {@code tidemark.bronze.options}; headers included.
+   */
+  static Map<String, String> ofTopic(TidemarkConfig config, String topic) {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("kafka.bootstrap.servers", config.bootstrapServers());
+    options.put("subscribe", topic);
+    options.putAll(config.kafkaOptions());
+    options.putAll(config.bronze().options());
+    options.put("includeHeaders", "true");
+    return options;
+  }
 }

@@ -21,4 +21,11 @@ public final class KafkaStreamSource {
     options.putIfAbsent("startingOffsets", "earliest");
     return spark.readStream().format("kafka").options(options).load();
   }
+
+  /** One topic as a stream of raw records with their headers, for the bronze ingest. */
+  public static Dataset<Row> readTopic(SparkSession spark, TidemarkConfig config, String topic) {
+    Map<String, String> options = KafkaOptions.ofTopic(config, topic);
+    options.putIfAbsent("startingOffsets", "earliest");
+    return spark.readStream().format("kafka").options(options).load();
+  }
 }

@@ -1,0 +1,123 @@
+package dev.tidemark.run;
+
+import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.config.TriggerSpec;
+import dev.tidemark.pipeline.BronzeRecords;
+import dev.tidemark.sink.DeltaAppendSink;
+import dev.tidemark.sink.DeltaTableInit;
+import dev.tidemark.sink.StreamTarget;
+import dev.tidemark.source.KafkaStreamSource;
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every record of a set of Kafka topics as it arrived: one streaming query per topic, Kafka
+ * from the earliest offset into the append-only Delta table {@code LAKE/bronze/TOPIC} (partitioned
+ * by ingest date), checkpointed in {@code CHECKPOINTS/_bronze/TOPIC}. Exactly once: Delta's
+ * streaming sink records the query id and batch id in each commit and skips a replayed batch.
+ *
+ * <p>One process ingests a topic: starting takes the lake lock {@code
+ * _tidemark/locks/bronze/TOPIC.ingest} (released on stop; a lock whose process died is taken over),
+ * so a second process sharing the topic fails at start instead of racing on the same checkpoint.
+ * Refuses to start when the table has data but its checkpoint is gone, which would copy the topic a
+ * second time.
+ */
+public final class BronzeIngest {
+  private static final Logger LOG = LoggerFactory.getLogger(BronzeIngest.class);
+
+  /** Query names are {@code bronze:TOPIC}; the metrics record them under that name. */
+  public static final String QUERY_PREFIX = "bronze:";
+
+  private final SparkSession spark;
+  private final TidemarkConfig config;
+
+  public BronzeIngest(SparkSession spark, TidemarkConfig config) {
+    this.spark = spark;
+    this.config = config;
+  }
+
+  /** The distinct topics of some pipelines, in order. */
+  public static List<String> topicsOf(Collection<PipelineSpec> pipelines) {
+    return pipelines.stream().flatMap(p -> p.source().topics().stream()).distinct().toList();
+  }
+
+  /** Starts the ingest of each topic; on any failure, stops what it started and rethrows. */
+  public RunningBronze start(List<String> topics, TriggerSpec trigger) throws TimeoutException {
+    List<BackfillLock> locks = new ArrayList<>();
+    List<StreamingQuery> queries = new ArrayList<>();
+    RunningBronze running = new RunningBronze(topics, queries, locks);
+    try {
+      for (String topic : topics) {
+        locks.add(
+            BackfillLock.acquire(
+                LakeFileSystem.of(config),
+                LakeFileSystem.bookkeeping(config, "locks", "bronze", topic + ".ingest"),
+                "bronze ingest of " + topic,
+                "bronze ingest of topic '" + topic + "'",
+                "One process ingests a topic: stop the other one, or run this one with --set"
+                    + " tidemark.bronze.enabled=false (see README, Bronze)."));
+        queries.add(startOne(topic, trigger));
+      }
+    } catch (RuntimeException | TimeoutException e) {
+      running.stop();
+      throw e;
+    }
+    return running;
+  }
+
+  private StreamingQuery startOne(String topic, TriggerSpec trigger) throws TimeoutException {
+    String path = config.bronzePath(topic);
+    String checkpoint = config.bronzeCheckpointPath(topic);
+    refuseOrphanTable(path, checkpoint);
+    Dataset<Row> records =
+        BronzeRecords.fromKafka(KafkaStreamSource.readTopic(spark, config, topic));
+    DeltaTableInit.ensure(spark, path, records.schema(), List.of(BronzeRecords.INGEST_DATE));
+    StreamingQuery query =
+        new DeltaAppendSink()
+            .start(
+                records,
+                new StreamTarget(
+                    QUERY_PREFIX + topic,
+                    path,
+                    checkpoint,
+                    trigger,
+                    List.of(),
+                    List.of(BronzeRecords.INGEST_DATE)));
+    LOG.info("bronze ingest {} -> {} (trigger {})", topic, path, trigger);
+    return query;
+  }
+
+  private void refuseOrphanTable(String path, String checkpoint) {
+    if (!DeltaTable.isDeltaTable(spark, path)
+        || DeltaTable.forPath(spark, path).history(1).first().getLong(0) == 0) {
+      return; // no table, or only its creation
+    }
+    try {
+      Path cp = new Path(checkpoint);
+      if (!cp.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(cp)) {
+        throw new IllegalStateException(
+            "bronze table "
+                + path
+                + " has data but its checkpoint "
+                + checkpoint
+                + " is missing: starting from the earliest offset would copy the topic a second"
+                + " time. Restore the checkpoint, or move the table aside to start afresh.");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check checkpoint " + checkpoint, e);
+    }
+  }
+}
