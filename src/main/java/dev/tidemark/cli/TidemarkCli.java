@@ -11,7 +11,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The {@code tidemark} command line. Exit codes: 0 ok, 2 usage or configuration error (reported
- * before any data moves), 1 runtime failure, 3 another backfill of the pipeline is running.
+ * before any data moves), 1 runtime failure, 3 another backfill or repair of the pipeline (or
+ * bronze ingest of the topic) is running.
  */
 @Command(
     name = "tidemark",
@@ -27,7 +28,7 @@ import picocli.CommandLine.ParseResult;
       "Configuration: --conf FILE (default $TIDEMARK_CONF or conf/local.conf); environment"
           + " variables TIDEMARK_LAKE, KAFKA_BOOTSTRAP_SERVERS override it.",
       "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error, 3 another backfill"
-          + " of the pipeline is running.",
+          + " or repair of the pipeline (or bronze ingest of the topic) is running.",
       "Run 'tidemark COMMAND --help' for a command's options and examples."
     })
 public final class TidemarkCli implements Callable<Integer> {
@@ -49,6 +50,8 @@ public final class TidemarkCli implements Callable<Integer> {
     CommandLine cli = new CommandLine(new TidemarkCli());
     cli.addSubcommand(new StreamCommand());
     cli.addSubcommand(new BackfillCommand());
+    cli.addSubcommand(new RepairCommand());
+    cli.addSubcommand(new IngestCommand());
     cli.addSubcommand(new ValidateCommand());
     cli.addSubcommand(new StatusCommand());
     cli.addSubcommand(new MaintainCommand());

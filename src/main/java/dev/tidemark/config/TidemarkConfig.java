@@ -56,6 +56,11 @@ public record TidemarkConfig(
     return lake + "/_metrics/streaming";
   }
 
+  /** The repairs table: one row per repair that recomputed windows. */
+  public String repairsPath() {
+    return lake + "/_metrics/repairs";
+  }
+
   /** The checkpoint folder of one streaming query of a pipeline. */
   public String checkpointPath(PipelineSpec pipeline, String query) {
     return checkpoints + "/" + pipeline.name() + "/" + query;
