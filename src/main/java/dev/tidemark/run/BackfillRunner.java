@@ -154,7 +154,11 @@ public final class BackfillRunner {
     Row last = DeltaTable.forPath(spark, run.tablePath()).history(1).first();
     long version = last.getLong(last.fieldIndex("version"));
     Map<String, String> metrics = last.getJavaMap(last.fieldIndex("operationMetrics"));
-    long written = Long.parseLong(metrics.getOrDefault("numOutputRows", "0"));
+    // A replaceWhere on non-partition columns rewrites the files it touches: copied rows are the
+    // other windows of those files, not rows of this range.
+    long written =
+        Long.parseLong(metrics.getOrDefault("numOutputRows", "0"))
+            - Long.parseLong(metrics.getOrDefault("numCopiedRows", "0"));
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
     LOG.info(
         "backfill {} {} from {}: {} rows written as version {} in {} s",

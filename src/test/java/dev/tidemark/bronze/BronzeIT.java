@@ -4,6 +4,8 @@ import static dev.tidemark.TestSpark.rows;
 import static dev.tidemark.TestSpark.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tidemark.TestLake;
 import dev.tidemark.TestSpark;
@@ -16,6 +18,7 @@ import dev.tidemark.local.GeneratedEvent;
 import dev.tidemark.local.GeneratorSettings;
 import dev.tidemark.local.SampleEvents;
 import dev.tidemark.pipeline.WindowRange;
+import dev.tidemark.run.BackfillLock;
 import dev.tidemark.run.BackfillRunner;
 import dev.tidemark.run.BronzeIngest;
 import dev.tidemark.run.RunningBronze;
@@ -54,7 +57,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * records, some records carrying headers) on a topic, when the bronze ingest and the update-mode
  * stream run until caught up, then bronze holds every record exactly as Kafka has it, exactly once,
  * and a backfill from bronze equals a backfill from Kafka and the stream, row for row, even after
- * Kafka has deleted the records.
+ * Kafka has deleted the records. One process at a time ingests a topic.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -160,10 +163,20 @@ class BronzeIT {
                     .first()
                     .fieldIndex("partitionColumns")));
 
-    new BronzeIngest(spark, config)
-        .start(List.of(topic), TriggerSpec.availableNowTrigger())
-        .awaitTermination();
+    RunningBronze rerun =
+        new BronzeIngest(spark, config).start(List.of(topic), TriggerSpec.availableNowTrigger());
+    BackfillLock.AlreadyRunningException second =
+        assertThrows(
+            BackfillLock.AlreadyRunningException.class,
+            () ->
+                new BronzeIngest(spark, config)
+                    .start(List.of(topic), TriggerSpec.availableNowTrigger()));
+    rerun.awaitTermination();
 
+    assertTrue(
+        second.getMessage().contains("bronze ingest of topic '" + topic + "' is already running")
+            && second.getMessage().contains("tidemark.bronze.enabled=false"),
+        second.getMessage());
     assertEquals(sent.size(), table(config.bronzePath(topic)).count(), "a rerun adds nothing");
     assertEquals(
         0,

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -96,7 +97,7 @@ class LateDataRepairIT {
     List<GeneratedEvent> onTime =
         SampleEvents.generate(
             "sensor-readings",
-            GeneratorSettings.of(T0, Duration.ofMinutes(90), 2000, 3).onTimeOnly());
+            GeneratorSettings.of(T0, Duration.ofMinutes(90), 1200, 3).onTimeOnly());
     EventProducer.send(config.bootstrapServers(), topic, onTime);
     Run first = tidemark(common, "stream", "--available-now");
     assertEquals(0, first.exitCode(), first.err());
@@ -104,7 +105,7 @@ class LateDataRepairIT {
     // When 40 readings of 10:15-10:25 arrive 77 minutes late, among on-time ones of 11:30-11:45,
     // more than an hour behind the watermark (11:27 and later).
     Set<String> seen = new HashSet<>();
-    List<GeneratedEvent> late =
+    List<GeneratedEvent> candidates =
         SampleEvents.generate(
                 "sensor-readings",
                 new GeneratorSettings(
@@ -119,7 +120,10 @@ class LateDataRepairIT {
             .stream()
             // One per device and minute: Spark counts dropped rows after partial aggregation.
             .filter(e -> seen.add(e.key() + "@" + e.eventTime().truncatedTo(ChronoUnit.MINUTES)))
-            .limit(LATE)
+            .toList();
+    List<GeneratedEvent> late =
+        IntStream.range(0, LATE)
+            .mapToObj(i -> candidates.get(i * candidates.size() / LATE)) // spread over 10 minutes
             .map(
                 e ->
                     new GeneratedEvent(
@@ -134,7 +138,7 @@ class LateDataRepairIT {
             SampleEvents.generate(
                 "sensor-readings",
                 GeneratorSettings.of(
-                        T0.plus(Duration.ofMinutes(90)), Duration.ofMinutes(15), 300, 5)
+                        T0.plus(Duration.ofMinutes(90)), Duration.ofMinutes(15), 200, 5)
                     .onTimeOnly()));
     second.addAll(late);
     second.sort(Comparator.comparingLong(GeneratedEvent::timestamp));
@@ -172,6 +176,11 @@ class LateDataRepairIT {
             .distinct()
             .sorted()
             .toList();
+    String otherWindows =
+        "window_start NOT IN ("
+            + String.join(", ", lateMinutes.stream().map(m -> "TIMESTAMP '" + m + "'").toList())
+            + ")";
+    List<String> othersBefore = rows(table(gold).where(otherWindows));
     Run repair = tidemark(common, "repair", "--pipeline", "sensor-readings");
     assertEquals(0, repair.exitCode(), repair.err() + repair.out());
     assertTrue(
@@ -185,6 +194,7 @@ class LateDataRepairIT {
     long countedAfter = table(gold).selectExpr("sum(readings)").first().getLong(0);
     assertEquals(fed - quarantined, countedAfter, "read = accepted + quarantined, late included");
     List<String> repaired = rows(table(gold));
+    assertEquals(othersBefore, rows(table(gold).where(otherWindows)), "no other window changed");
 
     // And a second repair finds nothing new and changes nothing.
     long version = DeltaTable.forPath(TestSpark.session(), gold).history(1).first().getLong(0);

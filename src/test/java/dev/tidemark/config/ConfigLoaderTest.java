@@ -57,6 +57,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void bronzeIsOnByDefaultOnePathPerTopicAndABadSwitchNamesItsKey() {
+    TidemarkConfig config = ConfigLoader.load(SHIPPED, Map.of(ConfigKeys.LAKE, "target/some-lake"));
+
+    assertTrue(config.bronze().enabled());
+    assertEquals(TriggerSpec.every(Duration.ofMinutes(1)), config.bronze().trigger());
+    assertTrue(config.bronzePath("card-transactions").endsWith("/bronze/card-transactions"));
+    assertTrue(
+        config
+            .bronzeCheckpointPath("card-transactions")
+            .endsWith("/_checkpoints/_bronze/card-transactions"));
+    TidemarkConfig off =
+        ConfigLoader.load(
+            SHIPPED,
+            Map.of(ConfigKeys.BRONZE_ENABLED, "false", ConfigKeys.BRONZE_TRIGGER, "available-now"));
+    assertEquals(false, off.bronze().enabled());
+    assertTrue(off.bronze().trigger().availableNow());
+
+    InvalidConfigException e =
+        assertThrows(
+            InvalidConfigException.class,
+            () -> ConfigLoader.load(SHIPPED, Map.of(ConfigKeys.BRONZE_ENABLED, "yes")));
+    assertTrue(
+        e.getMessage().contains(ConfigKeys.BRONZE_ENABLED) && e.getMessage().contains("'yes'"),
+        e.getMessage());
+  }
+
+  @Test
   void overridesWinOverSystemPropertiesWhichWinOverTheFile() {
     System.setProperty("tidemark.kafka.bootstrap-servers", "from-property:9092");
     try {
