@@ -166,6 +166,11 @@ class LateDataRepairIT {
             .first()
             .getLong(0),
         "the bronze ingest is in the metrics too");
+    Run ingestAgain = tidemark(common, "ingest", "--available-now");
+    assertEquals(0, ingestAgain.exitCode(), ingestAgain.err());
+    assertTrue(
+        ingestAgain.out().contains("bronze " + topic + ": " + fed + " records"),
+        "ingesting again adds nothing: " + ingestAgain.out());
     long countedBefore = table(gold).selectExpr("sum(readings)").first().getLong(0);
     assertEquals(fed - quarantined - LATE, countedBefore, "the stream's table misses them");
 
@@ -181,6 +186,17 @@ class LateDataRepairIT {
             + String.join(", ", lateMinutes.stream().map(m -> "TIMESTAMP '" + m + "'").toList())
             + ")";
     List<String> othersBefore = rows(table(gold).where(otherWindows));
+    long versionBefore =
+        DeltaTable.forPath(TestSpark.session(), gold).history(1).first().getLong(0);
+    Run dryRun = tidemark(common, "repair", "-p", "sensor-readings", "--dry-run");
+    assertEquals(0, dryRun.exitCode(), dryRun.err());
+    assertTrue(
+        dryRun.out().contains("would recompute") && dryRun.out().contains(", " + LATE + " late "),
+        dryRun.out());
+    assertEquals(
+        versionBefore,
+        DeltaTable.forPath(TestSpark.session(), gold).history(1).first().getLong(0),
+        "a dry run writes nothing");
     Run repair = tidemark(common, "repair", "--pipeline", "sensor-readings");
     assertEquals(0, repair.exitCode(), repair.err() + repair.out());
     assertTrue(
