@@ -144,12 +144,14 @@ def optional_delta_table(name: str):
         return None
 
 
-def filesystem():
-    """(pyarrow FileSystem, base path) for reading plain files of the lake, e.g. checkpoints."""
+def filesystem(s3: bool | None = None):
+    """(pyarrow FileSystem, base path) for reading plain files of the lake, e.g. checkpoints.
+
+    s3=True gives the S3 filesystem of AWS_* even when the lake root is local (for uploads)."""
     from pyarrow import fs
 
     root = lake_root()
-    if not is_s3():
+    if not (is_s3() if s3 is None else s3):
         return fs.LocalFileSystem(), root
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     kwargs = {"region": os.environ.get("AWS_REGION", "us-east-1")}
@@ -161,7 +163,7 @@ def filesystem():
         kwargs["endpoint_override"] = parsed.netloc
         kwargs["scheme"] = parsed.scheme or "https"
         kwargs["force_virtual_addressing"] = False
-    return fs.S3FileSystem(**kwargs), root[len("s3a://"):]
+    return fs.S3FileSystem(**kwargs), root[len("s3a://"):] if is_s3() else ""
 
 
 # --------------------------------------------------------------------------------------------

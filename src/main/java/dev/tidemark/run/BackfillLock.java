@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One backfill (or repair) per pipeline at a time: a lock file in the lake ({@code
  * _tidemark/locks/PIPELINE.backfill}) created only if absent. The same lock keeps the bronze ingest
- * of a topic to one process ({@code _tidemark/locks/bronze/TOPIC.ingest}). The holder refreshes its
- * modification time every {@link #HEARTBEAT}; a lock whose holder process is gone (same host) or
- * whose heartbeat is older than {@link #STALE_AFTER} (another host) is taken over, so a killed
- * backfill does not block its rerun.
+ * of a topic to one process ({@code _tidemark/locks/bronze/TOPIC.ingest}). The holder rewrites the
+ * file every {@link #HEARTBEAT} (a rewrite, not a {@code setTimes}: object stores ignore the
+ * latter, so only a new object moves the modification time); a lock whose holder process is gone
+ * (same host) or whose heartbeat is older than {@link #STALE_AFTER} (another host) is taken over,
+ * so a killed backfill does not block its rerun.
  */
 public final class BackfillLock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackfillLock.class);
@@ -40,11 +41,13 @@ public final class BackfillLock implements AutoCloseable {
 
   private final FileSystem fs;
   private final Path path;
+  private final String holder;
   private final ScheduledExecutorService heartbeat;
 
-  private BackfillLock(FileSystem fs, Path path) {
+  private BackfillLock(FileSystem fs, Path path, String holder) {
     this.fs = fs;
     this.path = path;
+    this.holder = holder;
     this.heartbeat =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -80,7 +83,7 @@ public final class BackfillLock implements AutoCloseable {
     for (int attempt = 0; attempt < 2; attempt++) {
       try {
         createExclusively(fs, path, holder);
-        return new BackfillLock(fs, path);
+        return new BackfillLock(fs, path, holder);
       } catch (FileAlreadyExistsException | java.nio.file.FileAlreadyExistsException e) {
         String current = read(fs, path);
         if (attempt == 0 && isStale(fs, path, current)) {
@@ -107,14 +110,23 @@ public final class BackfillLock implements AutoCloseable {
   /** Creates the lock file only if absent; atomic on a local disk (O_EXCL). */
   private static void createExclusively(FileSystem fs, Path path, String holder)
       throws IOException {
+    write(fs, path, holder, false);
+  }
+
+  private static void write(FileSystem fs, Path path, String holder, boolean overwrite)
+      throws IOException {
     byte[] content = holder.getBytes(StandardCharsets.UTF_8);
     if ("file".equals(fs.getScheme())) {
       java.nio.file.Path local = java.nio.file.Path.of(path.toUri());
       java.nio.file.Files.createDirectories(local.getParent());
-      java.nio.file.Files.write(local, content, java.nio.file.StandardOpenOption.CREATE_NEW);
+      if (overwrite) {
+        java.nio.file.Files.write(local, content);
+      } else {
+        java.nio.file.Files.write(local, content, java.nio.file.StandardOpenOption.CREATE_NEW);
+      }
       return;
     }
-    try (FSDataOutputStream out = fs.create(path, false)) {
+    try (FSDataOutputStream out = fs.create(path, overwrite)) {
       out.write(content);
     }
   }
@@ -169,7 +181,7 @@ public final class BackfillLock implements AutoCloseable {
 
   private void touch() {
     try {
-      fs.setTimes(path, System.currentTimeMillis(), -1);
+      write(fs, path, holder, true);
     } catch (IOException e) {
       LOG.warn("cannot refresh backfill lock {}: {}", path, e.toString());
     }
@@ -186,6 +198,12 @@ public final class BackfillLock implements AutoCloseable {
   @Override
   public void close() {
     heartbeat.shutdownNow();
+    try {
+      // A heartbeat rewrite still in flight would otherwise recreate the file after the delete.
+      heartbeat.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     delete(fs, path);
   }
 }
