@@ -1,0 +1,230 @@
+package dev.tidemark.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tidemark.TestS3;
+import dev.tidemark.TestSpark;
+import dev.tidemark.TidemarkProcess;
+import io.delta.tables.DeltaTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two drivers in two JVMs of their own ({@link ConcurrentAppender}) append to the same Delta table
+ * on s3a:// (S3Proxy) at the same time, {@value #COMMITS} small commits each, every row tagged with
+ * its writer and commit number.
+ *
+ * <p>With Tidemark's conditional-put LogStore (the shipped default) every commit survives: versions
+ * 0..N without a gap, the exact row count, every writer's rows present. With Delta's default S3
+ * LogStore ({@code S3SingleDriverLogStore}) the same race runs as a demonstration: two drivers may
+ * both write version N and the later PUT silently replaces the earlier commit. How many commits it
+ * loses depends on timing (it may lose none), so that run reports its figures instead of failing on
+ * them. Both runs log one line "concurrent writers, LOGSTORE: ..." with the figures.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConcurrentWritersIT {
+  static final int COMMITS = 30;
+  static final List<String> WRITERS = List.of("stream", "backfill");
+  private static final Logger LOG = LoggerFactory.getLogger(ConcurrentWritersIT.class);
+  private static final Pattern RESULT =
+      Pattern.compile(
+          "RESULT writer=(\\S+) attempted=(\\d+) committed=(\\d+) failed=(\\d+) millis=(\\d+)");
+
+  Path logs;
+
+  @BeforeAll
+  void givenS3aPointedAtTheTestServer() throws Exception {
+    TestS3.configure(TestSpark.session().sparkContext().hadoopConfiguration());
+    logs = TestSpark.projectDir().resolve("target/concurrent-writers-it");
+    Files.createDirectories(logs);
+  }
+
+  @Test
+  void withTidemarksConditionalPutLogStoreEveryCommitOfTwoDriversSurvives() throws Exception {
+    Race race = race("conditional-put", null);
+
+    assertTrue(
+        race.writerLogs().contains("uses LogStore dev.tidemark.storage.S3ConditionalPutLogStore"),
+        "the shipped configuration selects Tidemark's LogStore");
+    assertEquals(WRITERS.size() * COMMITS, race.committed(), "every append reported success");
+    assertEquals(
+        LongStream.rangeClosed(0, WRITERS.size() * COMMITS).boxed().toList(),
+        race.versions(),
+        "versions 0 (create) .. N, contiguous");
+    assertEquals(
+        (long) WRITERS.size() * COMMITS * ConcurrentAppender.ROWS_PER_COMMIT,
+        race.rows(),
+        "exact row count");
+    assertEquals(race.rows(), race.distinctRows(), "no row twice");
+    for (String writer : WRITERS) {
+      assertEquals(
+          COMMITS, race.commitsInTableByWriter().get(writer), writer + "'s commits all present");
+    }
+    assertEquals(0, race.lost());
+  }
+
+  @Test
+  void withDeltasSingleDriverLogStoreTwoDriversCanSilentlyLoseCommitsADemonstration()
+      throws Exception {
+    Race race = race("single-driver", "io.delta.storage.S3SingleDriverLogStore");
+
+    assertTrue(
+        race.writerLogs().contains("uses LogStore io.delta.storage.S3SingleDriverLogStore"),
+        "the writers really used Delta's default S3 LogStore");
+    assertEquals(WRITERS.size() * COMMITS, race.attempted(), "both writers ran to the end");
+    assertEquals(
+        race.committed(),
+        race.commitsInTable() + race.lost(),
+        "every commit reported as done is either in the table or lost");
+    assertTrue(race.lost() >= 0 && race.lost() <= race.committed());
+  }
+
+  /** Creates the table (version 0), runs the two writers together and reads what survived. */
+  private Race race(String label, String logStore) throws Exception {
+    SparkSession spark = TestSpark.session();
+    String table = TestS3.freshPrefix("concurrent-" + label) + "/events";
+    spark
+        .createDataFrame(List.<Row>of(), ConcurrentAppender.SCHEMA)
+        .write()
+        .format("delta")
+        .save(table);
+    Path go = logs.resolve(label + ".go");
+    Files.deleteIfExists(go);
+
+    List<Process> writers = new ArrayList<>();
+    List<Path> writerLogs = new ArrayList<>();
+    for (String writer : WRITERS) {
+      Path log = logs.resolve(label + "-" + writer + ".log");
+      writerLogs.add(log);
+      List<String> args =
+          new ArrayList<>(List.of(table, writer, Integer.toString(COMMITS), go.toString()));
+      if (logStore != null) {
+        args.add(logStore);
+      }
+      writers.add(
+          TidemarkProcess.startTestMain(
+              log,
+              TestS3.childEnvironment(),
+              ConcurrentAppender.class,
+              args.toArray(String[]::new)));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    for (int i = 0; i < writers.size(); i++) {
+      while (!TidemarkProcess.output(writerLogs.get(i)).contains("READY")) {
+        assertTrue(
+            writers.get(i).isAlive() && System.nanoTime() < deadline,
+            "writer did not get ready:\n" + TidemarkProcess.output(writerLogs.get(i)));
+        Thread.sleep(50);
+      }
+    }
+    Files.createFile(go);
+    StringBuilder output = new StringBuilder();
+    int attempted = 0;
+    int committed = 0;
+    int failed = 0;
+    long slowest = 0;
+    for (int i = 0; i < writers.size(); i++) {
+      assertTrue(writers.get(i).waitFor(3, TimeUnit.MINUTES), "writer finished in time");
+      String out = TidemarkProcess.output(writerLogs.get(i));
+      output.append(out).append('\n');
+      assertEquals(0, writers.get(i).exitValue(), out);
+      Matcher m = RESULT.matcher(out);
+      assertTrue(m.find(), out);
+      attempted += Integer.parseInt(m.group(2));
+      committed += Integer.parseInt(m.group(3));
+      failed += Integer.parseInt(m.group(4));
+      slowest = Math.max(slowest, Long.parseLong(m.group(5)));
+    }
+
+    Dataset<Row> rows = spark.read().format("delta").load(table);
+    List<Long> versions =
+        DeltaTable.forPath(spark, table).history().select("version").collectAsList().stream()
+            .map(r -> r.getLong(0))
+            .sorted()
+            .toList();
+    Map<String, Long> byWriter = new TreeMap<>();
+    for (Row r : rows.groupBy("writer").agg(countDistinctSeq()).collectAsList()) {
+      byWriter.put(r.getString(0), r.getLong(1));
+    }
+    Race race =
+        new Race(
+            attempted,
+            committed,
+            failed,
+            versions,
+            rows.count(),
+            rows.distinct().count(),
+            byWriter,
+            output.toString());
+    LOG.info(
+        "concurrent writers, {} ({} commits each from {} JVMs, slowest writer {} ms): attempted"
+            + " {}, reported committed {}, failed {}, commits in the table {} (by writer {}),"
+            + " lost {}; table versions {}..{} ({} versions, {}), rows {} of {} expected",
+        logStore == null ? "Tidemark S3ConditionalPutLogStore" : logStore,
+        COMMITS,
+        WRITERS.size(),
+        slowest,
+        attempted,
+        committed,
+        failed,
+        race.commitsInTable(),
+        byWriter,
+        race.lost(),
+        versions.isEmpty() ? "-" : versions.get(0),
+        versions.isEmpty() ? "-" : versions.get(versions.size() - 1),
+        versions.size(),
+        race.contiguous() ? "contiguous" : "with gaps",
+        race.rows(),
+        (long) committed * ConcurrentAppender.ROWS_PER_COMMIT);
+    return race;
+  }
+
+  private static org.apache.spark.sql.Column countDistinctSeq() {
+    return org.apache.spark.sql.functions.countDistinct("seq");
+  }
+
+  /** What two writers reported and what the table holds afterwards. */
+  record Race(
+      int attempted,
+      int committed,
+      int failed,
+      List<Long> versions,
+      long rows,
+      long distinctRows,
+      Map<String, Long> commitsInTableByWriter,
+      String writerLogs) {
+    long commitsInTable() {
+      return commitsInTableByWriter.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    long lost() {
+      return committed - commitsInTable();
+    }
+
+    boolean contiguous() {
+      for (int i = 0; i < versions.size(); i++) {
+        if (versions.get(i) != i) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}
