@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -58,7 +59,11 @@ public final class ConcurrentAppender {
     spark.read().format("delta").load(table).count(); // warm up: classes loaded, log read once
 
     System.out.println("READY " + writer);
+    long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (!Files.exists(go)) {
+      if (System.nanoTime() > giveUp) {
+        throw new IllegalStateException("no go file " + go + " after 10 minutes");
+      }
       Thread.sleep(5);
     }
     long started = System.nanoTime();

@@ -40,25 +40,44 @@ import org.slf4j.LoggerFactory;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConcurrentWritersIT {
-  static final int COMMITS = 30;
+  static final int COMMITS = 25;
+  static final String SINGLE_DRIVER = "io.delta.storage.S3SingleDriverLogStore";
   static final List<String> WRITERS = List.of("stream", "backfill");
   private static final Logger LOG = LoggerFactory.getLogger(ConcurrentWritersIT.class);
   private static final Pattern RESULT =
       Pattern.compile(
           "RESULT writer=(\\S+) attempted=(\\d+) committed=(\\d+) failed=(\\d+) millis=(\\d+)");
 
-  Path logs;
+  Race conditionalPut;
+  Race singleDriver;
 
+  /**
+   * Runs both races at once (four writer JVMs, one go signal): the two writers of a race overlap
+   * exactly as when they run alone, and the suite waits for one JVM start-up instead of two.
+   */
   @BeforeAll
-  void givenS3aPointedAtTheTestServer() throws Exception {
+  void givenTwoRacesOfTwoWritersEach() throws Exception {
     TestS3.configure(TestSpark.session().sparkContext().hadoopConfiguration());
-    logs = TestSpark.projectDir().resolve("target/concurrent-writers-it");
+    Path logs = TestSpark.projectDir().resolve("target/concurrent-writers-it");
     Files.createDirectories(logs);
+    Path go = logs.resolve("go-" + System.nanoTime());
+    RaceRun tidemark = RaceRun.start(logs, "conditional-put", null, go);
+    RaceRun delta = RaceRun.start(logs, "single-driver", SINGLE_DRIVER, go);
+    try {
+      tidemark.awaitReady();
+      delta.awaitReady();
+      Files.createFile(go);
+      conditionalPut = tidemark.finish();
+      singleDriver = delta.finish();
+    } finally {
+      tidemark.destroy();
+      delta.destroy();
+    }
   }
 
   @Test
-  void withTidemarksConditionalPutLogStoreEveryCommitOfTwoDriversSurvives() throws Exception {
-    Race race = race("conditional-put", null);
+  void withTidemarksConditionalPutLogStoreEveryCommitOfTwoDriversSurvives() {
+    Race race = conditionalPut;
 
     assertTrue(
         race.writerLogs().contains("uses LogStore dev.tidemark.storage.S3ConditionalPutLogStore"),
@@ -81,12 +100,11 @@ class ConcurrentWritersIT {
   }
 
   @Test
-  void withDeltasSingleDriverLogStoreTwoDriversCanSilentlyLoseCommitsADemonstration()
-      throws Exception {
-    Race race = race("single-driver", "io.delta.storage.S3SingleDriverLogStore");
+  void withDeltasSingleDriverLogStoreTwoDriversCanSilentlyLoseCommitsADemonstration() {
+    Race race = singleDriver;
 
     assertTrue(
-        race.writerLogs().contains("uses LogStore io.delta.storage.S3SingleDriverLogStore"),
+        race.writerLogs().contains("uses LogStore " + SINGLE_DRIVER),
         "the writers really used Delta's default S3 LogStore");
     assertEquals(WRITERS.size() * COMMITS, race.attempted(), "both writers ran to the end");
     assertEquals(
@@ -96,104 +114,115 @@ class ConcurrentWritersIT {
     assertTrue(race.lost() >= 0 && race.lost() <= race.committed());
   }
 
-  /** Creates the table (version 0), runs the two writers together and reads what survived. */
-  private Race race(String label, String logStore) throws Exception {
-    SparkSession spark = TestSpark.session();
-    String table = TestS3.freshPrefix("concurrent-" + label) + "/events";
-    spark
-        .createDataFrame(List.<Row>of(), ConcurrentAppender.SCHEMA)
-        .write()
-        .format("delta")
-        .save(table);
-    Path go = logs.resolve(label + ".go");
-    Files.deleteIfExists(go);
+  /** One race: a fresh table (version 0) and its two writer JVMs. */
+  private record RaceRun(
+      String label, String logStore, String table, List<Process> writers, List<Path> logs) {
 
-    List<Process> writers = new ArrayList<>();
-    List<Path> writerLogs = new ArrayList<>();
-    for (String writer : WRITERS) {
-      Path log = logs.resolve(label + "-" + writer + ".log");
-      writerLogs.add(log);
-      List<String> args =
-          new ArrayList<>(List.of(table, writer, Integer.toString(COMMITS), go.toString()));
-      if (logStore != null) {
-        args.add(logStore);
+    static RaceRun start(Path logDir, String label, String logStore, Path go) {
+      String table = TestS3.freshPrefix("concurrent-" + label) + "/events";
+      TestSpark.session()
+          .createDataFrame(List.<Row>of(), ConcurrentAppender.SCHEMA)
+          .write()
+          .format("delta")
+          .save(table);
+      List<Process> writers = new ArrayList<>();
+      List<Path> logs = new ArrayList<>();
+      for (String writer : WRITERS) {
+        Path log = logDir.resolve(label + "-" + writer + ".log");
+        logs.add(log);
+        List<String> args =
+            new ArrayList<>(List.of(table, writer, Integer.toString(COMMITS), go.toString()));
+        if (logStore != null) {
+          args.add(logStore);
+        }
+        writers.add(
+            TidemarkProcess.startTestMain(
+                log,
+                TestS3.childEnvironment(),
+                ConcurrentAppender.class,
+                args.toArray(String[]::new)));
       }
-      writers.add(
-          TidemarkProcess.startTestMain(
-              log,
-              TestS3.childEnvironment(),
-              ConcurrentAppender.class,
-              args.toArray(String[]::new)));
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    for (int i = 0; i < writers.size(); i++) {
-      while (!TidemarkProcess.output(writerLogs.get(i)).contains("READY")) {
-        assertTrue(
-            writers.get(i).isAlive() && System.nanoTime() < deadline,
-            "writer did not get ready:\n" + TidemarkProcess.output(writerLogs.get(i)));
-        Thread.sleep(50);
-      }
-    }
-    Files.createFile(go);
-    StringBuilder output = new StringBuilder();
-    int attempted = 0;
-    int committed = 0;
-    int failed = 0;
-    long slowest = 0;
-    for (int i = 0; i < writers.size(); i++) {
-      assertTrue(writers.get(i).waitFor(3, TimeUnit.MINUTES), "writer finished in time");
-      String out = TidemarkProcess.output(writerLogs.get(i));
-      output.append(out).append('\n');
-      assertEquals(0, writers.get(i).exitValue(), out);
-      Matcher m = RESULT.matcher(out);
-      assertTrue(m.find(), out);
-      attempted += Integer.parseInt(m.group(2));
-      committed += Integer.parseInt(m.group(3));
-      failed += Integer.parseInt(m.group(4));
-      slowest = Math.max(slowest, Long.parseLong(m.group(5)));
+      return new RaceRun(label, logStore, table, writers, logs);
     }
 
-    Dataset<Row> rows = spark.read().format("delta").load(table);
-    List<Long> versions =
-        DeltaTable.forPath(spark, table).history().select("version").collectAsList().stream()
-            .map(r -> r.getLong(0))
-            .sorted()
-            .toList();
-    Map<String, Long> byWriter = new TreeMap<>();
-    for (Row r : rows.groupBy("writer").agg(countDistinctSeq()).collectAsList()) {
-      byWriter.put(r.getString(0), r.getLong(1));
+    void awaitReady() throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      for (int i = 0; i < writers.size(); i++) {
+        while (!TidemarkProcess.output(logs.get(i)).contains("READY")) {
+          assertTrue(
+              writers.get(i).isAlive() && System.nanoTime() < deadline,
+              "writer did not get ready:\n" + TidemarkProcess.output(logs.get(i)));
+          Thread.sleep(50);
+        }
+      }
     }
-    Race race =
-        new Race(
-            attempted,
-            committed,
-            failed,
-            versions,
-            rows.count(),
-            rows.distinct().count(),
-            byWriter,
-            output.toString());
-    LOG.info(
-        "concurrent writers, {} ({} commits each from {} JVMs, slowest writer {} ms): attempted"
-            + " {}, reported committed {}, failed {}, commits in the table {} (by writer {}),"
-            + " lost {}; table versions {}..{} ({} versions, {}), rows {} of {} expected",
-        logStore == null ? "Tidemark S3ConditionalPutLogStore" : logStore,
-        COMMITS,
-        WRITERS.size(),
-        slowest,
-        attempted,
-        committed,
-        failed,
-        race.commitsInTable(),
-        byWriter,
-        race.lost(),
-        versions.isEmpty() ? "-" : versions.get(0),
-        versions.isEmpty() ? "-" : versions.get(versions.size() - 1),
-        versions.size(),
-        race.contiguous() ? "contiguous" : "with gaps",
-        race.rows(),
-        (long) committed * ConcurrentAppender.ROWS_PER_COMMIT);
-    return race;
+
+    /** Waits for both writers, then reads what survived and logs the figures. */
+    Race finish() throws InterruptedException {
+      StringBuilder output = new StringBuilder();
+      int attempted = 0;
+      int committed = 0;
+      int failed = 0;
+      long slowest = 0;
+      for (int i = 0; i < writers.size(); i++) {
+        assertTrue(writers.get(i).waitFor(20, TimeUnit.MINUTES), "writer finished in time");
+        String out = TidemarkProcess.output(logs.get(i));
+        output.append(out).append('\n');
+        assertEquals(0, writers.get(i).exitValue(), out);
+        Matcher m = RESULT.matcher(out);
+        assertTrue(m.find(), out);
+        attempted += Integer.parseInt(m.group(2));
+        committed += Integer.parseInt(m.group(3));
+        failed += Integer.parseInt(m.group(4));
+        slowest = Math.max(slowest, Long.parseLong(m.group(5)));
+      }
+      SparkSession spark = TestSpark.session();
+      Dataset<Row> rows = spark.read().format("delta").load(table);
+      List<Long> versions =
+          DeltaTable.forPath(spark, table).history().select("version").collectAsList().stream()
+              .map(r -> r.getLong(0))
+              .sorted()
+              .toList();
+      Map<String, Long> byWriter = new TreeMap<>();
+      for (Row r : rows.groupBy("writer").agg(countDistinctSeq()).collectAsList()) {
+        byWriter.put(r.getString(0), r.getLong(1));
+      }
+      Race race =
+          new Race(
+              attempted,
+              committed,
+              failed,
+              versions,
+              rows.count(),
+              rows.distinct().count(),
+              byWriter,
+              output.toString());
+      LOG.info(
+          "concurrent writers, {} ({} commits each from {} JVMs, slowest writer {} ms): attempted"
+              + " {}, reported committed {}, failed {}, commits in the table {} (by writer {}),"
+              + " lost {}; table versions {}..{} ({} versions, {}), rows {} of {} expected",
+          logStore == null ? "Tidemark S3ConditionalPutLogStore (shipped default)" : logStore,
+          COMMITS,
+          WRITERS.size(),
+          slowest,
+          attempted,
+          committed,
+          failed,
+          race.commitsInTable(),
+          byWriter,
+          race.lost(),
+          versions.isEmpty() ? "-" : versions.get(0),
+          versions.isEmpty() ? "-" : versions.get(versions.size() - 1),
+          versions.size(),
+          race.contiguous() ? "contiguous" : "with gaps",
+          race.rows(),
+          (long) committed * ConcurrentAppender.ROWS_PER_COMMIT);
+      return race;
+    }
+
+    void destroy() {
+      writers.forEach(Process::destroyForcibly);
+    }
   }
 
   private static org.apache.spark.sql.Column countDistinctSeq() {
