@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The tidemark CLI in a JVM of its own, started as scripts/tidemark starts it (module flags from
@@ -16,6 +17,24 @@ public final class TidemarkProcess {
   private TidemarkProcess() {}
 
   public static Process start(Path log, String... args) {
+    return start(log, Map.of(), false, "dev.tidemark.cli.TidemarkCli", args);
+  }
+
+  /**
+   * A main class of the test sources in a JVM of its own, started the same way, with the test
+   * classes on its classpath and {@code environment} added to this JVM's environment.
+   */
+  public static Process startTestMain(
+      Path log, Map<String, String> environment, Class<?> mainClass, String... args) {
+    return start(log, environment, true, mainClass.getName(), args);
+  }
+
+  private static Process start(
+      Path log,
+      Map<String, String> environment,
+      boolean withTestClasses,
+      String mainClass,
+      String... args) {
     Path project = TestSpark.projectDir();
     try {
       List<String> command = new ArrayList<>();
@@ -27,10 +46,11 @@ public final class TidemarkProcess {
       command.add("-Dlog4j2.configurationFile=" + project.resolve("conf/log4j2.properties"));
       command.add("-cp");
       command.add(
-          project.resolve("target/classes")
+          (withTestClasses ? project.resolve("target/test-classes") + ":" : "")
+              + project.resolve("target/classes")
               + ":"
               + Files.readString(project.resolve("target/classpath.txt")).trim());
-      command.add("dev.tidemark.cli.TidemarkCli");
+      command.add(mainClass);
       command.addAll(Arrays.asList(args));
       ProcessBuilder pb =
           new ProcessBuilder(command)
@@ -38,6 +58,7 @@ public final class TidemarkProcess {
               .redirectErrorStream(true)
               .redirectOutput(log.toFile());
       pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+      pb.environment().putAll(environment);
       return pb.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

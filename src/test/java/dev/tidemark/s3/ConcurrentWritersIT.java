@@ -1,0 +1,259 @@
+package dev.tidemark.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tidemark.TestS3;
+import dev.tidemark.TestSpark;
+import dev.tidemark.TidemarkProcess;
+import io.delta.tables.DeltaTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two drivers in two JVMs of their own ({@link ConcurrentAppender}) append to the same Delta table
+ * on s3a:// (S3Proxy) at the same time, {@value #COMMITS} small commits each, every row tagged with
+ * its writer and commit number.
+ *
+ * <p>With Tidemark's conditional-put LogStore (the shipped default) every commit survives: versions
+ * 0..N without a gap, the exact row count, every writer's rows present. With Delta's default S3
+ * LogStore ({@code S3SingleDriverLogStore}) the same race runs as a demonstration: two drivers may
+ * both write version N and the later PUT silently replaces the earlier commit. How many commits it
+ * loses depends on timing (it may lose none), so that run reports its figures instead of failing on
+ * them. Both runs log one line "concurrent writers, LOGSTORE: ..." with the figures.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConcurrentWritersIT {
+  static final int COMMITS = 25;
+  static final String SINGLE_DRIVER = "io.delta.storage.S3SingleDriverLogStore";
+  static final List<String> WRITERS = List.of("stream", "backfill");
+  private static final Logger LOG = LoggerFactory.getLogger(ConcurrentWritersIT.class);
+  private static final Pattern RESULT =
+      Pattern.compile(
+          "RESULT writer=(\\S+) attempted=(\\d+) committed=(\\d+) failed=(\\d+) millis=(\\d+)");
+
+  Race conditionalPut;
+  Race singleDriver;
+
+  /**
+   * Runs both races at once (four writer JVMs, one go signal): the two writers of a race overlap
+   * exactly as when they run alone, and the suite waits for one JVM start-up instead of two.
+   */
+  @BeforeAll
+  void givenTwoRacesOfTwoWritersEach() throws Exception {
+    TestS3.configure(TestSpark.session().sparkContext().hadoopConfiguration());
+    Path logs = TestSpark.projectDir().resolve("target/concurrent-writers-it");
+    Files.createDirectories(logs);
+    Path go = logs.resolve("go-" + System.nanoTime());
+    RaceRun tidemark = RaceRun.start(logs, "conditional-put", null, go);
+    RaceRun delta = RaceRun.start(logs, "single-driver", SINGLE_DRIVER, go);
+    try {
+      tidemark.awaitReady();
+      delta.awaitReady();
+      Files.createFile(go);
+      conditionalPut = tidemark.finish();
+      singleDriver = delta.finish();
+    } finally {
+      tidemark.destroy();
+      delta.destroy();
+    }
+  }
+
+  @Test
+  void withTidemarksConditionalPutLogStoreEveryCommitOfTwoDriversSurvives() {
+    Race race = conditionalPut;
+
+    assertTrue(
+        race.writerLogs().contains("uses LogStore dev.tidemark.storage.S3ConditionalPutLogStore"),
+        "the shipped configuration selects Tidemark's LogStore");
+    assertEquals(WRITERS.size() * COMMITS, race.committed(), "every append reported success");
+    assertEquals(
+        LongStream.rangeClosed(0, WRITERS.size() * COMMITS).boxed().toList(),
+        race.versions(),
+        "versions 0 (create) .. N, contiguous");
+    assertEquals(
+        (long) WRITERS.size() * COMMITS * ConcurrentAppender.ROWS_PER_COMMIT,
+        race.rows(),
+        "exact row count");
+    assertEquals(race.rows(), race.distinctRows(), "no row twice");
+    for (String writer : WRITERS) {
+      assertEquals(
+          COMMITS, race.commitsInTableByWriter().get(writer), writer + "'s commits all present");
+    }
+    assertEquals(0, race.lost());
+  }
+
+  @Test
+  void withDeltasSingleDriverLogStoreTwoDriversCanSilentlyLoseCommitsADemonstration() {
+    Race race = singleDriver;
+
+    assertTrue(
+        race.writerLogs().contains("uses LogStore " + SINGLE_DRIVER),
+        "the writers really used Delta's default S3 LogStore");
+    assertEquals(WRITERS.size() * COMMITS, race.attempted(), "both writers ran to the end");
+    assertEquals(
+        race.committed(),
+        race.commitsInTable() + race.lost(),
+        "every commit reported as done is either in the table or lost");
+    assertTrue(race.lost() >= 0 && race.lost() <= race.committed());
+  }
+
+  /** One race: a fresh table (version 0) and its two writer JVMs. */
+  private record RaceRun(
+      String label, String logStore, String table, List<Process> writers, List<Path> logs) {
+
+    static RaceRun start(Path logDir, String label, String logStore, Path go) {
+      String table = TestS3.freshPrefix("concurrent-" + label) + "/events";
+      TestSpark.session()
+          .createDataFrame(List.<Row>of(), ConcurrentAppender.SCHEMA)
+          .write()
+          .format("delta")
+          .save(table);
+      List<Process> writers = new ArrayList<>();
+      List<Path> logs = new ArrayList<>();
+      for (String writer : WRITERS) {
+        Path log = logDir.resolve(label + "-" + writer + ".log");
+        logs.add(log);
+        List<String> args =
+            new ArrayList<>(List.of(table, writer, Integer.toString(COMMITS), go.toString()));
+        if (logStore != null) {
+          args.add(logStore);
+        }
+        writers.add(
+            TidemarkProcess.startTestMain(
+                log,
+                TestS3.childEnvironment(),
+                ConcurrentAppender.class,
+                args.toArray(String[]::new)));
+      }
+      return new RaceRun(label, logStore, table, writers, logs);
+    }
+
+    void awaitReady() throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      for (int i = 0; i < writers.size(); i++) {
+        while (!TidemarkProcess.output(logs.get(i)).contains("READY")) {
+          assertTrue(
+              writers.get(i).isAlive() && System.nanoTime() < deadline,
+              "writer did not get ready:\n" + TidemarkProcess.output(logs.get(i)));
+          Thread.sleep(50);
+        }
+      }
+    }
+
+    /** Waits for both writers, then reads what survived and logs the figures. */
+    Race finish() throws InterruptedException {
+      StringBuilder output = new StringBuilder();
+      int attempted = 0;
+      int committed = 0;
+      int failed = 0;
+      long slowest = 0;
+      for (int i = 0; i < writers.size(); i++) {
+        assertTrue(writers.get(i).waitFor(20, TimeUnit.MINUTES), "writer finished in time");
+        String out = TidemarkProcess.output(logs.get(i));
+        output.append(out).append('\n');
+        assertEquals(0, writers.get(i).exitValue(), out);
+        Matcher m = RESULT.matcher(out);
+        assertTrue(m.find(), out);
+        attempted += Integer.parseInt(m.group(2));
+        committed += Integer.parseInt(m.group(3));
+        failed += Integer.parseInt(m.group(4));
+        slowest = Math.max(slowest, Long.parseLong(m.group(5)));
+      }
+      SparkSession spark = TestSpark.session();
+      Dataset<Row> rows = spark.read().format("delta").load(table);
+      List<Long> versions =
+          DeltaTable.forPath(spark, table).history().select("version").collectAsList().stream()
+              .map(r -> r.getLong(0))
+              .sorted()
+              .toList();
+      Map<String, Long> byWriter = new TreeMap<>();
+      for (Row r : rows.groupBy("writer").agg(countDistinctSeq()).collectAsList()) {
+        byWriter.put(r.getString(0), r.getLong(1));
+      }
+      Race race =
+          new Race(
+              attempted,
+              committed,
+              failed,
+              versions,
+              rows.count(),
+              rows.distinct().count(),
+              byWriter,
+              output.toString());
+      LOG.info(
+          "concurrent writers, {} ({} commits each from {} JVMs, slowest writer {} ms): attempted"
+              + " {}, reported committed {}, failed {}, commits in the table {} (by writer {}),"
+              + " lost {}; table versions {}..{} ({} versions, {}), rows {} of {} expected",
+          logStore == null ? "Tidemark S3ConditionalPutLogStore (shipped default)" : logStore,
+          COMMITS,
+          WRITERS.size(),
+          slowest,
+          attempted,
+          committed,
+          failed,
+          race.commitsInTable(),
+          byWriter,
+          race.lost(),
+          versions.isEmpty() ? "-" : versions.get(0),
+          versions.isEmpty() ? "-" : versions.get(versions.size() - 1),
+          versions.size(),
+          race.contiguous() ? "contiguous" : "with gaps",
+          race.rows(),
+          (long) committed * ConcurrentAppender.ROWS_PER_COMMIT);
+      return race;
+    }
+
+    void destroy() {
+      writers.forEach(Process::destroyForcibly);
+    }
+  }
+
+  private static org.apache.spark.sql.Column countDistinctSeq() {
+    return org.apache.spark.sql.functions.countDistinct("seq");
+  }
+
+  /** What two writers reported and what the table holds afterwards. */
+  record Race(
+      int attempted,
+      int committed,
+      int failed,
+      List<Long> versions,
+      long rows,
+      long distinctRows,
+      Map<String, Long> commitsInTableByWriter,
+      String writerLogs) {
+    long commitsInTable() {
+      return commitsInTableByWriter.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    long lost() {
+      return committed - commitsInTable();
+    }
+
+    boolean contiguous() {
+      for (int i = 0; i < versions.size(); i++) {
+        if (versions.get(i) != i) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}
