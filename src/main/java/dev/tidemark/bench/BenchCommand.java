@@ -118,6 +118,14 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> only = new ArrayList<>();
 
   @Option(
+      names = "--source-option",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Kafka source option that wins over the pipeline file's, for tuning runs, e.g."
+              + " --source-option maxOffsetsPerTrigger=250000.")
+  Map<String, String> sourceOptions = new LinkedHashMap<>();
+
+  @Option(
       names = "--latency-rate",
       defaultValue = "0",
       description = "Events per second for the latency run; 0 skips it (default ${DEFAULT-VALUE}).")
@@ -223,7 +231,8 @@ public final class BenchCommand implements Callable<Integer> {
               pipeline,
               topic,
               events,
-              range);
+              range,
+              sourceOptions);
       List<BenchCase> cases =
           List.of(
               new KafkaCountCase(ctx),
@@ -265,7 +274,7 @@ public final class BenchCommand implements Callable<Integer> {
               machine,
               MachineInfo.loadAverageNow(),
               commandLine != null ? commandLine : "tidemark bench " + String.join(" ", args()),
-              settingsNote(config, spec),
+              settingsNote(config, ctx.spec()),
               loadSeconds,
               loadCpu,
               rows,
@@ -292,17 +301,25 @@ public final class BenchCommand implements Callable<Integer> {
     return m;
   }
 
+  /** The conf file, the Spark master and every spark.sql / Delta setting, and source options. */
   private static String settingsNote(TidemarkConfig config, PipelineSpec spec) {
-    Map<String, String> s = config.sparkConf();
-    String store = s.getOrDefault("spark.sql.streaming.stateStore.providerClass", "HDFS (default)");
-    return String.format(
-        "conf %s; spark.master=%s; spark.sql.shuffle.partitions=%s; state store %s;"
-            + " source options %s",
-        config.file(),
-        s.getOrDefault("spark.master", "local[*]"),
-        s.getOrDefault("spark.sql.shuffle.partitions", "200"),
-        store.substring(store.lastIndexOf('.') + 1),
-        spec.source().options());
+    StringBuilder b = new StringBuilder("conf ").append(config.file());
+    config.sparkConf().entrySet().stream()
+        .filter(
+            e ->
+                e.getKey().equals("spark.master")
+                    || e.getKey().startsWith("spark.sql.")
+                        && !e.getKey().equals("spark.sql.extensions")
+                        && !e.getKey().equals("spark.sql.catalog.spark_catalog")
+                    || e.getKey().startsWith("spark.databricks.delta."))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                b.append("; ")
+                    .append(e.getKey())
+                    .append('=')
+                    .append(e.getValue().replace("org.apache.spark.sql.execution.streaming.", "")));
+    return b.append("; source options ").append(spec.source().options()).toString();
   }
 
   private List<String> args() {

@@ -1,6 +1,7 @@
 package dev.tidemark.bench;
 
 import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.SourceSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.WindowRange;
 import java.io.IOException;
@@ -8,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -19,6 +22,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * @param configForLake loads the configuration with {@code tidemark.lake} set to the given folder
  * @param base the configuration as loaded, for what does not depend on the lake
+ * @param sourceOptions Kafka source options that win over the pipeline file's (for tuning runs)
  */
 record BenchContext(
     SparkSession spark,
@@ -28,7 +32,8 @@ record BenchContext(
     String pipeline,
     String topic,
     long events,
-    WindowRange range) {
+    WindowRange range,
+    Map<String, String> sourceOptions) {
 
   /** The configuration of one run, its lake in a fresh folder named after the run. */
   TidemarkConfig configFor(String run) {
@@ -42,9 +47,32 @@ record BenchContext(
   }
 
   PipelineSpec spec(TidemarkConfig config) {
-    return config
-        .pipeline(pipeline)
-        .orElseThrow(() -> new IllegalArgumentException("no pipeline named " + pipeline));
+    PipelineSpec spec =
+        config
+            .pipeline(pipeline)
+            .orElseThrow(() -> new IllegalArgumentException("no pipeline named " + pipeline));
+    if (sourceOptions.isEmpty()) {
+      return spec;
+    }
+    SourceSpec s = spec.source();
+    Map<String, String> options = new LinkedHashMap<>(s.options());
+    options.putAll(sourceOptions);
+    return new PipelineSpec(
+        spec.name(),
+        spec.description(),
+        spec.file(),
+        new SourceSpec(
+            s.topics(),
+            s.format(),
+            s.schemaDdl(),
+            s.eventTimeColumn(),
+            s.watermarkDelay(),
+            options),
+        spec.sql(),
+        spec.sqlFile(),
+        spec.window(),
+        spec.sink(),
+        spec.generator());
   }
 
   /** Removes a run's lake once it has been checked. */
