@@ -173,7 +173,10 @@ record BenchReport(
             Locale.ROOT,
             "Peak RSS is %s. The broker runs in its own process (with the generator), so Spark's"
                 + " CPU and memory are the pipeline's own. Whole bench: %.0f s.%n",
-            peaksPerRun ? "per run (VmHWM reset before each run)" : "since process start",
+            peaksPerRun
+                ? "the peak during each run (VmHWM reset to the current RSS before it; a JVM keeps"
+                    + " the heap it has grown, so later rows carry the growth of earlier ones)"
+                : "since process start (VmHWM could not be reset)",
             totalSeconds));
     return b.toString();
   }
