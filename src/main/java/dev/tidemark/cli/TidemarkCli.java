@@ -37,7 +37,9 @@ public final class TidemarkCli implements Callable<Integer> {
 
   /** Commands that need the embedded broker and generators; absent from the cluster jar. */
   private static final String[] LOCAL_COMMANDS = {
-    "dev.tidemark.local.DemoCommand", "dev.tidemark.local.GenerateCommand"
+    "dev.tidemark.local.DemoCommand",
+    "dev.tidemark.local.GenerateCommand",
+    "dev.tidemark.bench.BenchCommand"
   };
 
   @Override

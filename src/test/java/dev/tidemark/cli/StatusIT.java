@@ -58,7 +58,9 @@ class StatusIT {
     Dataset<Row> gold =
         table(config.metricsPath()).where("pipeline = 'card-velocity' AND query = 'gold'");
     long batches = gold.count();
-    assertTrue(batches >= 2, "6000 records in batches of 5000: " + batches);
+    // card-velocity takes up to 250,000 records per batch: one batch with data, maybe a no-data
+    // one.
+    assertTrue(batches >= 1, "6000 records: " + batches + " batches");
     assertEquals(batches, gold.select("batch_id").distinct().count(), "one row per batch");
     assertEquals(
         sent.size(),

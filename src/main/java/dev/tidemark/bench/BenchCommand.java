@@ -1,0 +1,349 @@
+package dev.tidemark.bench;
+
+import dev.tidemark.cli.ConfOptions;
+import dev.tidemark.config.ConfigKeys;
+import dev.tidemark.config.OutputMode;
+import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.pipeline.WindowRange;
+import dev.tidemark.run.SparkSessionFactory;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tidemark bench}: loads N events into a Kafka topic and measures the pipeline against its
+ * ceilings, its batch backfill and a naive hand-written job, printing one table (see {@link
+ * BenchReport}) and writing it as {@code bench.md} and {@code bench.json} to the output folder.
+ * Local builds only, like {@code demo}.
+ */
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "bench",
+    description = {
+      "Measures the pipeline on this machine: starts a Kafka broker (KRaft) in a child process,"
+          + " loads N card-velocity events into a topic, then times, as medians over repeated runs"
+          + " after a warm-up: a Spark batch read + count and read + parse (the ceilings), Tidemark"
+          + " streaming in update and append mode (availableNow until caught up), Tidemark's"
+          + " backfill over the same range, and a naive plain Spark job with default settings;"
+          + " optionally the event-to-visible latency at a steady rate.",
+      "Prints one table (events/s, ratios, CPU-seconds per million events of the Spark JVM and"
+          + " of the broker, peak RSS, state size) and writes it to OUT/bench.md and"
+          + " OUT/bench.json with the machine and the command.",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  scripts/bench                        # 1,000,000 events, 3 runs after 1 warm-up",
+      "  scripts/bench --events 50000 --repeat 1 --warmup 0",
+      "  scripts/bench --smoke                # tiny, for CI",
+      "  scripts/bench --latency-rate 10000 --latency-seconds 120"
+    })
+public final class BenchCommand implements Callable<Integer> {
+  @Mixin ConfOptions conf;
+
+  @Spec CommandSpec command;
+
+  @Option(
+      names = "--events",
+      defaultValue = "1000000",
+      description = "Events to load and process per row (default ${DEFAULT-VALUE}).")
+  int events;
+
+  @Option(
+      names = "--repeat",
+      defaultValue = "3",
+      description = "Timed runs per row; the median is reported (default ${DEFAULT-VALUE}).")
+  int repeat;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "1",
+      description = "Untimed runs per row before the timed ones (default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
+      names = "--smoke",
+      description =
+          "Tiny run that proves the bench works (CI): 3000 events, 1 run, no warm-up, 1 hour"
+              + " of event time, only the read + count ceiling, the update-mode stream and the"
+              + " backfill; figures are meaningless.")
+  boolean smoke;
+
+  @Option(
+      names = "--out",
+      defaultValue = "target/bench",
+      description = "Output folder for bench.md, bench.json and logs (default ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(
+      names = "--pipeline",
+      defaultValue = "card-velocity",
+      description =
+          "Pipeline under test; its demo.generator must be card-transactions (default"
+              + " ${DEFAULT-VALUE}).")
+  String pipeline;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "4",
+      description = "Kafka partitions of the loaded topic (default ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(
+      names = "--hours",
+      defaultValue = "4",
+      description = "Hours of event time the events cover (default ${DEFAULT-VALUE}).")
+  int hours;
+
+  @Option(
+      names = "--only",
+      split = ",",
+      paramLabel = "ROW",
+      description =
+          "Run only these rows (ids: ceiling-kafka-count, ceiling-parse, tidemark-stream-update,"
+              + " tidemark-stream-append, tidemark-backfill-kafka, naive-stream-append).")
+  List<String> only = new ArrayList<>();
+
+  @Option(
+      names = "--source-option",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Kafka source option that wins over the pipeline file's, for tuning runs, e.g."
+              + " --source-option maxOffsetsPerTrigger=250000.")
+  Map<String, String> sourceOptions = new LinkedHashMap<>();
+
+  @Option(
+      names = "--latency-rate",
+      defaultValue = "0",
+      description = "Events per second for the latency run; 0 skips it (default ${DEFAULT-VALUE}).")
+  int latencyRate;
+
+  @Option(
+      names = "--latency-seconds",
+      defaultValue = "120",
+      description = "Length of the latency run in seconds (default ${DEFAULT-VALUE}).")
+  int latencySeconds;
+
+  @Option(
+      names = "--latency-trigger",
+      defaultValue = "1",
+      description =
+          "Processing-time trigger of the latency run, seconds (default ${DEFAULT-VALUE}).")
+  int latencyTriggerSeconds;
+
+  @Option(
+      names = "--broker-heap",
+      defaultValue = "1g",
+      description = "Heap of the broker + generator process (default ${DEFAULT-VALUE}).")
+  String brokerHeap;
+
+  @Option(
+      names = "--command-line",
+      hidden = true,
+      description = "The command as the user typed it, for the report (set by scripts/bench).")
+  String commandLine;
+
+  /** The rows --smoke runs; the others show "skipped in --smoke". */
+  static final List<String> SMOKE_ROWS =
+      List.of("ceiling-kafka-count", "tidemark-stream-update", "tidemark-backfill-kafka");
+
+  /** Event time of the first generated event: fixed, so runs are comparable. */
+  static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  @Override
+  public Integer call() throws Exception {
+    long started = System.nanoTime();
+    MachineInfo machine = MachineInfo.current();
+    if (smoke) {
+      events = 3000;
+      repeat = 1;
+      warmup = 0;
+      hours = 1;
+    }
+    BenchSettings settings =
+        new BenchSettings(
+            pipeline,
+            events,
+            repeat,
+            warmup,
+            partitions,
+            START,
+            Duration.ofHours(hours),
+            latencyRate,
+            latencySeconds,
+            Duration.ofSeconds(latencyTriggerSeconds));
+    Path outDir = out.toAbsolutePath().normalize();
+    Path work = outDir.resolve("work");
+    Files.createDirectories(work);
+    Files.deleteIfExists(outDir.resolve("broker.log"));
+    try (DataProcessClient data =
+        DataProcessClient.start(outDir.resolve("broker.log"), brokerHeap)) {
+      ProcessMeter sparkMeter = new ProcessMeter(ProcessHandle.current().pid());
+      ProcessMeter brokerMeter = new ProcessMeter(data.pid());
+      Map<String, String> base = new LinkedHashMap<>();
+      base.put(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, data.bootstrapServers());
+      // Bookkeeping only; offsets committed for lag tools would add a consumer per pipeline.
+      TidemarkConfig config = conf.load(withLake(base, work.resolve("base")));
+      PipelineSpec spec = config.select(List.of(pipeline)).get(0);
+      if (!DataProcess.GENERATOR.equals(spec.generator())) {
+        throw new IllegalArgumentException(
+            "the bench generates "
+                + DataProcess.GENERATOR
+                + " events only; pipeline "
+                + pipeline
+                + " declares demo.generator '"
+                + spec.generator()
+                + "'");
+      }
+      String topic = spec.source().topics().get(0);
+
+      double cpu0 = brokerMeter.cpu().toNanos() / 1e9;
+      long t0 = System.nanoTime();
+      long loaded = data.load(topic, partitions, events, START, settings.span(), 42);
+      double loadSeconds = (System.nanoTime() - t0) / 1e9;
+      double loadCpu = brokerMeter.cpu().toNanos() / 1e9 - cpu0;
+      if (loaded != events) {
+        throw new IllegalStateException("loaded " + loaded + " of " + events + " events");
+      }
+      out()
+          .printf(
+              "bench: %,d events loaded into %s (%d partitions) in %.1f s%n",
+              loaded, topic, partitions, loadSeconds);
+      out().flush();
+
+      SparkSession spark = SparkSessionFactory.create(config, "tidemark-bench");
+      spark
+          .conf()
+          .set(
+              "spark.sql.streaming.numRecentProgressUpdates",
+              Integer.toString(QueryStats.KEPT_PROGRESS));
+      // Every window that can hold a loaded event, including late arrivals (up to 1 hour).
+      WindowRange range =
+          WindowRange.covering(
+              START.minus(spec.window().size()),
+              START.plus(settings.span()).plus(Duration.ofHours(1)),
+              spec.window());
+      BenchContext ctx =
+          new BenchContext(
+              spark,
+              lake -> conf.load(withLake(base, lake)),
+              config,
+              work,
+              pipeline,
+              topic,
+              events,
+              range,
+              sourceOptions);
+      List<BenchCase> cases =
+          List.of(
+              new KafkaCountCase(ctx),
+              new ParseOnlyCase(ctx),
+              new TidemarkStreamCase(ctx, OutputMode.UPDATE),
+              new TidemarkStreamCase(ctx, OutputMode.APPEND),
+              new TidemarkBackfillCase(ctx),
+              // Issue 4: replace with a case running BackfillRunner over bronze once it exists.
+              new UnavailableCase(
+                  "tidemark-backfill-bronze",
+                  "Tidemark backfill from bronze",
+                  "n/a (bronze table not built yet)"),
+              new NaiveStreamCase(ctx),
+              new UnavailableCase(
+                  BenchReport.FLINK,
+                  "Flink SQL, same windowed query (peer engine)",
+                  "n/a (Flink peer not built yet)"));
+      CaseRunner runner = new CaseRunner(sparkMeter, brokerMeter, warmup, repeat, events);
+      List<Measurement> rows = new ArrayList<>();
+      for (BenchCase c : cases) {
+        if (smoke && !SMOKE_ROWS.contains(c.id()) && !(c instanceof UnavailableCase)) {
+          // CI time is scarce: the rows of the main ratio (stream ÷ batch, stream ÷ ceiling).
+          c = new UnavailableCase(c.id(), c.label(), "skipped in --smoke");
+        }
+        if (only.isEmpty() || only.contains(c.id()) || c instanceof UnavailableCase) {
+          rows.add(runner.measure(c));
+        }
+      }
+
+      LatencyResult latency = null;
+      String latencyNote = "not run (--latency-rate 0)";
+      if (latencyRate > 0) {
+        latency = new LatencyProbe(ctx, data, settings).run();
+      }
+
+      BenchReport report =
+          new BenchReport(
+              settings,
+              machine,
+              MachineInfo.loadAverageNow(),
+              commandLine != null ? commandLine : "tidemark bench " + String.join(" ", args()),
+              settingsNote(config, ctx.spec()),
+              loadSeconds,
+              loadCpu,
+              rows,
+              latency,
+              latencyNote,
+              sparkMeter.resettable() && brokerMeter.resettable(),
+              (System.nanoTime() - started) / 1e9);
+      String md = report.markdown();
+      Files.writeString(outDir.resolve("bench.md"), md, StandardCharsets.UTF_8);
+      Files.writeString(
+          outDir.resolve("bench.json"), Json.write(report.json()), StandardCharsets.UTF_8);
+      out().println();
+      out().print(md);
+      out().printf("%nwritten: %s, %s%n", outDir.resolve("bench.md"), outDir.resolve("bench.json"));
+      out().flush();
+      spark.stop();
+    }
+    return 0;
+  }
+
+  private static Map<String, String> withLake(Map<String, String> base, Path lake) {
+    Map<String, String> m = new LinkedHashMap<>(base);
+    m.put(ConfigKeys.LAKE, lake.toString());
+    return m;
+  }
+
+  /** The conf file, the Spark master and every spark.sql / Delta setting, and source options. */
+  private static String settingsNote(TidemarkConfig config, PipelineSpec spec) {
+    StringBuilder b = new StringBuilder("conf ").append(config.file());
+    config.sparkConf().entrySet().stream()
+        .filter(
+            e ->
+                e.getKey().equals("spark.master")
+                    || e.getKey().startsWith("spark.sql.")
+                        && !e.getKey().equals("spark.sql.extensions")
+                        && !e.getKey().equals("spark.sql.catalog.spark_catalog")
+                    || e.getKey().startsWith("spark.databricks.delta."))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                b.append("; ")
+                    .append(e.getKey())
+                    .append('=')
+                    .append(e.getValue().replace("org.apache.spark.sql.execution.streaming.", "")));
+    return b.append("; source options ").append(spec.source().options()).toString();
+  }
+
+  private List<String> args() {
+    return command.commandLine().getParseResult().originalArgs();
+  }
+
+  private PrintWriter out() {
+    return command.commandLine().getOut();
+  }
+}

@@ -1,0 +1,280 @@
+package dev.tidemark.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The bench's result: one table of absolute figures with the ratios of Tidemark's stream to every
+ * other row, the ratios the performance targets name, the machine and the exact command. Rendered
+ * as Markdown (printed and written) and as JSON.
+ *
+ * @param settingsNote the configuration that matters for speed (conf file, shuffle partitions...)
+ * @param loadSeconds time to generate and send the events (not part of any row)
+ * @param loadCpuSeconds CPU time of the broker + generator process while loading
+ * @param latency the latency run, or null when it was skipped
+ * @param latencyNote why the latency run was skipped, when it was
+ */
+record BenchReport(
+    BenchSettings settings,
+    MachineInfo machine,
+    String loadAverageAtEnd,
+    String command,
+    String settingsNote,
+    double loadSeconds,
+    double loadCpuSeconds,
+    List<Measurement> rows,
+    LatencyResult latency,
+    String latencyNote,
+    boolean peaksPerRun,
+    double totalSeconds) {
+
+  static final String UPDATE = "tidemark-stream-update";
+  static final String APPEND = "tidemark-stream-append";
+  static final String BACKFILL = "tidemark-backfill-kafka";
+  static final String NAIVE = "naive-stream-append";
+  static final String CEILING = "ceiling-kafka-count";
+  static final String PARSE = "ceiling-parse";
+  static final String FLINK = "flink-sql";
+
+  Optional<Measurement> row(String id) {
+    return rows.stream().filter(m -> m.id().equals(id) && m.available()).findFirst();
+  }
+
+  /** events/s of row {@code a} divided by events/s of row {@code b}; NaN when either is missing. */
+  double ratio(String a, String b) {
+    return row(a)
+        .flatMap(x -> row(b).map(y -> x.eventsPerSecond() / y.eventsPerSecond()))
+        .orElse(Double.NaN);
+  }
+
+  /** The ratios the issue's targets are stated in: name, value, target. */
+  List<Object[]> keyRatios() {
+    List<Object[]> r = new ArrayList<>();
+    r.add(new Object[] {"streaming (update) ÷ batch backfill", ratio(UPDATE, BACKFILL), "≥ 0.8"});
+    r.add(new Object[] {"streaming (append) ÷ batch backfill", ratio(APPEND, BACKFILL), "≥ 0.8"});
+    r.add(
+        new Object[] {"Tidemark (append) ÷ naive baseline (append)", ratio(APPEND, NAIVE), "≥ 5"});
+    r.add(
+        new Object[] {"Tidemark (update) ÷ naive baseline (append)", ratio(UPDATE, NAIVE), "≥ 5"});
+    r.add(new Object[] {"Tidemark (update) ÷ Flink SQL", ratio(UPDATE, FLINK), "≥ 1"});
+    r.add(new Object[] {"Tidemark (update) ÷ ceiling (read + count)", ratio(UPDATE, CEILING), ""});
+    r.add(new Object[] {"Tidemark (update) ÷ ceiling (read + parse)", ratio(UPDATE, PARSE), ""});
+    return r;
+  }
+
+  String markdown() {
+    StringBuilder b = new StringBuilder();
+    b.append("# Tidemark bench\n\n");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%s pipeline, %,d events (card-velocity generator: skewed cards, ~1%% late, ~1%%"
+                + " malformed) on %d Kafka partitions, %s of event time; %d timed run(s) per row"
+                + " after %d warm-up run(s); medians.%n%n",
+            settings.pipeline(),
+            settings.events(),
+            settings.partitions(),
+            settings.span(),
+            settings.repeat(),
+            settings.warmup()));
+    b.append(
+        "| measurement | events/s | median s | stream (update) ÷ row | stream (append) ÷ row"
+            + " | Spark CPU s / M events | broker CPU s / M events | peak RSS Spark / broker MB"
+            + " | state rows / MB | runs |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Measurement m : rows) {
+      if (!m.available()) {
+        b.append("| ").append(m.label()).append(" | ").append(m.note());
+        b.append(" | | | | | | | | |\n");
+        continue;
+      }
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,.0f | %.2f | %s | %s | %.1f | %.1f | %s / %s | %s | %d |%n",
+              m.label(),
+              m.eventsPerSecond(),
+              m.medianSeconds(),
+              fmtRatio(ratio(UPDATE, m.id())),
+              fmtRatio(ratio(APPEND, m.id())),
+              m.sparkCpuPerMillion(),
+              m.brokerCpuPerMillion(),
+              mb(m.max(Sample::sparkPeakRss)),
+              mb(m.max(Sample::brokerPeakRss)),
+              m.max(Sample::stateRows) > 0
+                  ? String.format(
+                      Locale.ROOT,
+                      "%,.0f / %s",
+                      m.max(Sample::stateRows),
+                      mb(m.max(Sample::stateBytes)))
+                  : "",
+              m.samples().size()));
+    }
+    b.append('\n');
+    if (latency != null) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "End-to-end latency (event sent to Kafka → its windows committed to Delta), update"
+                  + " mode, %,d events/s for %d s, trigger %s: p50 %.2f s, p95 %.2f s, p99 %.2f s,"
+                  + " max %.2f s (%,d events in %d micro-batches).%n%n",
+              latency.rate(),
+              latency.seconds(),
+              latency.trigger(),
+              latency.p50Seconds(),
+              latency.p95Seconds(),
+              latency.p99Seconds(),
+              latency.maxSeconds(),
+              latency.events(),
+              latency.batches()));
+    } else {
+      b.append("End-to-end latency: ").append(latencyNote).append(".\n\n");
+    }
+    b.append("Ratios against the targets of issue 8:\n\n");
+    for (Object[] r : keyRatios()) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- %s: %s%s%n",
+              r[0],
+              fmtRatio((Double) r[1]),
+              ((String) r[2]).isEmpty() ? "" : " (target " + r[2] + ")"));
+    }
+    b.append('\n');
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Loading: %,d events generated and sent in %.1f s (%,.0f events/s), %.1f CPU-s in the"
+                + " broker + generator process; not part of any row.%n",
+            settings.events(),
+            loadSeconds,
+            settings.events() / loadSeconds,
+            loadCpuSeconds));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Machine: %d cores (%s), %.1f GiB RAM, %s, %s; load average (1/5/15 min) %s at"
+                + " start, %s at end.%n",
+            machine.cores(),
+            machine.cpuModel(),
+            machine.memoryBytes() / (1024.0 * 1024 * 1024),
+            machine.jdk(),
+            machine.os(),
+            machine.loadAverage(),
+            loadAverageAtEnd));
+    b.append("Settings: ").append(settingsNote).append('\n');
+    b.append("Command: `").append(command).append("`\n");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Peak RSS is %s. The broker runs in its own process (with the generator), so Spark's"
+                + " CPU and memory are the pipeline's own. Whole bench: %.0f s.%n",
+            peaksPerRun
+                ? "the peak during each run (VmHWM reset to the current RSS before it; a JVM keeps"
+                    + " the heap it has grown, so later rows carry the growth of earlier ones)"
+                : "since process start (VmHWM could not be reset)",
+            totalSeconds));
+    return b.toString();
+  }
+
+  Map<String, Object> json() {
+    Map<String, Object> j = new LinkedHashMap<>();
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("pipeline", settings.pipeline());
+    s.put("events", settings.events());
+    s.put("repeat", settings.repeat());
+    s.put("warmup", settings.warmup());
+    s.put("partitions", settings.partitions());
+    s.put("event_time_start", settings.start().toString());
+    s.put("event_time_span", settings.span().toString());
+    s.put("configuration", settingsNote);
+    j.put("settings", s);
+    j.put("command", command);
+    Map<String, Object> mach = new LinkedHashMap<>();
+    mach.put("cores", machine.cores());
+    mach.put("memory_bytes", machine.memoryBytes());
+    mach.put("cpu", machine.cpuModel());
+    mach.put("jdk", machine.jdk());
+    mach.put("os", machine.os());
+    mach.put("load_average_start", machine.loadAverage());
+    mach.put("load_average_end", loadAverageAtEnd);
+    j.put("machine", mach);
+    j.put("load_seconds", loadSeconds);
+    j.put("load_cpu_seconds", loadCpuSeconds);
+    List<Object> rs = new ArrayList<>();
+    for (Measurement m : rows) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("id", m.id());
+      r.put("label", m.label());
+      r.put("available", m.available());
+      if (!m.available()) {
+        r.put("note", m.note());
+        rs.add(r);
+        continue;
+      }
+      r.put("events", m.events());
+      r.put("events_per_second", m.eventsPerSecond());
+      r.put("median_seconds", m.medianSeconds());
+      r.put("stream_update_over_row", ratio(UPDATE, m.id()));
+      r.put("stream_append_over_row", ratio(APPEND, m.id()));
+      r.put("spark_cpu_seconds_per_million", m.sparkCpuPerMillion());
+      r.put("broker_cpu_seconds_per_million", m.brokerCpuPerMillion());
+      r.put("spark_peak_rss_bytes", (long) m.max(Sample::sparkPeakRss));
+      r.put("broker_peak_rss_bytes", (long) m.max(Sample::brokerPeakRss));
+      r.put("state_rows", (long) m.max(Sample::stateRows));
+      r.put("state_bytes", (long) m.max(Sample::stateBytes));
+      List<Object> samples = new ArrayList<>();
+      for (Sample x : m.samples()) {
+        Map<String, Object> sm = new LinkedHashMap<>();
+        sm.put("seconds", x.seconds());
+        sm.put("spark_cpu_seconds", x.sparkCpuSeconds());
+        sm.put("broker_cpu_seconds", x.brokerCpuSeconds());
+        sm.put("spark_peak_rss_bytes", x.sparkPeakRss());
+        sm.put("broker_peak_rss_bytes", x.brokerPeakRss());
+        sm.put("state_rows", x.stateRows());
+        sm.put("state_bytes", x.stateBytes());
+        samples.add(sm);
+      }
+      r.put("samples", samples);
+      rs.add(r);
+    }
+    j.put("rows", rs);
+    Map<String, Object> ratios = new LinkedHashMap<>();
+    for (Object[] r : keyRatios()) {
+      ratios.put((String) r[0], r[1]);
+    }
+    j.put("ratios", ratios);
+    if (latency != null) {
+      Map<String, Object> l = new LinkedHashMap<>();
+      l.put("rate_per_second", latency.rate());
+      l.put("seconds", latency.seconds());
+      l.put("trigger", latency.trigger());
+      l.put("events", latency.events());
+      l.put("batches", latency.batches());
+      l.put("p50_seconds", latency.p50Seconds());
+      l.put("p95_seconds", latency.p95Seconds());
+      l.put("p99_seconds", latency.p99Seconds());
+      l.put("max_seconds", latency.maxSeconds());
+      j.put("latency", l);
+    } else {
+      j.put("latency", latencyNote);
+    }
+    j.put("peak_rss_per_run", peaksPerRun);
+    j.put("total_seconds", totalSeconds);
+    return j;
+  }
+
+  private static String fmtRatio(double r) {
+    return Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "%.2f", r);
+  }
+
+  private static String mb(double bytes) {
+    return bytes < 0 || Double.isNaN(bytes)
+        ? "?"
+        : String.format(Locale.ROOT, "%,.0f", bytes / (1024 * 1024));
+  }
+}
