@@ -60,7 +60,8 @@ public final class TestLake {
         spec.sqlFile(),
         spec.window(),
         spec.sink(),
-        spec.generator());
+        spec.generator(),
+        spec.expectations());
   }
 
   /**
@@ -79,6 +80,7 @@ public final class TestLake {
         spec.window(),
         new SinkSpec(
             k.table(), "gold/" + name, k.partitionBy(), k.keys(), mode, k.trigger(), k.zorderBy()),
-        spec.generator());
+        spec.generator(),
+        spec.expectations());
   }
 }

@@ -44,4 +44,5 @@ public final class ConfigKeys {
   public static final String SINK_TRIGGER = "sink.trigger";
   public static final String SINK_ZORDER_BY = "sink.zorder-by";
   public static final String DEMO_GENERATOR = "demo.generator";
+  public static final String EXPECTATIONS = "expectations";
 }
