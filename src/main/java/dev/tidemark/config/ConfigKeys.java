@@ -15,6 +15,7 @@ public final class ConfigKeys {
   public static final String KAFKA_BOOTSTRAP_SERVERS = "tidemark.kafka.bootstrap-servers";
   public static final String KAFKA_OPTIONS = "tidemark.kafka.options";
   public static final String KAFKA_COMMIT_OFFSETS = "tidemark.kafka.commit-offsets";
+  public static final String KAFKA_STARTUP_WAIT = "tidemark.kafka.startup-wait";
   public static final String BACKFILL_KAFKA_TIMESTAMP_SLACK =
       "tidemark.backfill.kafka-timestamp-slack";
   public static final String SPARK = "tidemark.spark";
