@@ -16,7 +16,7 @@ public final class PipelineFixture {
         lake = "LAKE"
         checkpoints = ${tidemark.lake}"/_checkpoints"
         pipelines-dir = pipelines
-        kafka { bootstrap-servers = "127.0.0.1:9" }
+        kafka { bootstrap-servers = "127.0.0.1:9", startup-wait = 2 seconds }
         backfill { kafka-timestamp-slack = 10 minutes }
         maintenance { slowest-reader-lag = 24 hours }
         spark { "spark.sql.shuffle.partitions" = "2" }

@@ -7,6 +7,7 @@ import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.SinkSpec;
 import dev.tidemark.config.SourceSpec;
 import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.local.EmbeddedKafka;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,6 +21,11 @@ public final class TestLake {
   private TestLake() {}
 
   public static TidemarkConfig fresh(String name) {
+    return fresh(name, TestKafka.broker());
+  }
+
+  /** A fresh lake, with the configuration pointed at the given broker. */
+  public static TidemarkConfig fresh(String name, EmbeddedKafka broker) {
     String lake =
         TestSpark.projectDir()
             .resolve(
@@ -33,7 +39,7 @@ public final class TestLake {
             ConfigKeys.CHECKPOINTS,
             lake + "/_checkpoints",
             ConfigKeys.KAFKA_BOOTSTRAP_SERVERS,
-            TestKafka.broker().bootstrapServers()));
+            broker.bootstrapServers()));
   }
 
   /**
@@ -41,9 +47,14 @@ public final class TestLake {
    * most {@code batchSize} records.
    */
   public static PipelineSpec ownTopic(PipelineSpec spec, int batchSize) {
+    return ownTopic(spec, batchSize, TestKafka.broker());
+  }
+
+  /** {@link #ownTopic(PipelineSpec, int)} on the given broker. */
+  public static PipelineSpec ownTopic(PipelineSpec spec, int batchSize, EmbeddedKafka broker) {
     String topic =
         spec.source().topics().get(0) + "-" + UUID.randomUUID().toString().substring(0, 8);
-    TestKafka.broker().createTopics(List.of(topic), 2);
+    broker.createTopics(List.of(topic), 2);
     SourceSpec s = spec.source();
     return new PipelineSpec(
         spec.name(),
@@ -60,7 +71,8 @@ public final class TestLake {
         spec.sqlFile(),
         spec.window(),
         spec.sink(),
-        spec.generator());
+        spec.generator(),
+        spec.expectations());
   }
 
   /**
@@ -79,6 +91,7 @@ public final class TestLake {
         spec.window(),
         new SinkSpec(
             k.table(), "gold/" + name, k.partitionBy(), k.keys(), mode, k.trigger(), k.zorderBy()),
-        spec.generator());
+        spec.generator(),
+        spec.expectations());
   }
 }

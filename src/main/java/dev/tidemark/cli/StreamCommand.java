@@ -8,9 +8,12 @@ import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.run.RunningBronze;
 import dev.tidemark.run.RunningPipeline;
 import dev.tidemark.run.StreamRunner;
+import dev.tidemark.source.KafkaDataLoss;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.streaming.StreamingQueryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,6 +65,15 @@ final class StreamCommand implements Callable<Integer> {
     TidemarkConfig config = conf.load();
     List<PipelineSpec> selected = config.select(pipelines);
     PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-stream", selected);
+    try {
+      return run(runtime, selected);
+    } finally {
+      runtime.close();
+    }
+  }
+
+  private int run(PipelineRuntime runtime, List<PipelineSpec> selected) throws Exception {
+    TidemarkConfig config = runtime.config();
     StreamRunner runner = new StreamRunner(runtime.spark(), config);
     TriggerSpec bronzeTrigger =
         availableNow ? TriggerSpec.availableNowTrigger() : config.bronze().trigger();
@@ -87,15 +99,35 @@ final class StreamCommand implements Callable<Integer> {
               }
             });
     Runtime.getRuntime().addShutdownHook(stopper);
-    for (RunningPipeline r : running) {
-      r.awaitTermination();
+    try {
+      for (RunningPipeline r : running) {
+        awaitTermination(r);
+      }
+      bronze.awaitTermination();
+    } finally {
+      stopper.run();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it stopped the queries
+      }
     }
-    bronze.awaitTermination();
-    runtime.close();
-    Runtime.getRuntime().removeShutdownHook(stopper);
     for (RunningPipeline r : running) {
       out().println(TableSummary.of(runtime.spark(), config, r.spec()).render());
     }
     return 0;
+  }
+
+  /** Waits for a pipeline's queries; a Kafka data loss becomes an explanation with the way out. */
+  private static void awaitTermination(RunningPipeline r) throws StreamingQueryException {
+    try {
+      r.awaitTermination();
+    } catch (StreamingQueryException e) {
+      Optional<KafkaDataLoss> loss = KafkaDataLoss.in(e);
+      if (loss.isPresent()) {
+        throw new KafkaDataLoss.StreamStopped(loss.get().explain(r.spec().name()), e);
+      }
+      throw e;
+    }
   }
 }

@@ -2,6 +2,8 @@ package dev.tidemark.cli;
 
 import dev.tidemark.config.InvalidConfigException;
 import dev.tidemark.run.BackfillLock;
+import dev.tidemark.source.KafkaDataLoss;
+import dev.tidemark.source.KafkaReachability;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -12,7 +14,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * The {@code tidemark} command line. Exit codes: 0 ok, 2 usage or configuration error (reported
  * before any data moves), 1 runtime failure, 3 another backfill or repair of the pipeline (or
- * bronze ingest of the topic) is running.
+ * bronze ingest of the topic) is running, 4 Kafka no longer has records a stream has not processed
+ * (data loss; see {@link KafkaDataLoss}).
  */
 @Command(
     name = "tidemark",
@@ -28,12 +31,20 @@ import picocli.CommandLine.ParseResult;
       "Configuration: --conf FILE (default $TIDEMARK_CONF or conf/local.conf); environment"
           + " variables TIDEMARK_LAKE, KAFKA_BOOTSTRAP_SERVERS override it.",
       "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error, 3 another backfill"
-          + " or repair of the pipeline (or bronze ingest of the topic) is running.",
+          + " or repair of the pipeline (or bronze ingest of the topic) is running, 4 Kafka no"
+          + " longer has records a stream has not processed"
+          + " (backfill them from bronze).",
       "Run 'tidemark COMMAND --help' for a command's options and examples."
     })
 public final class TidemarkCli implements Callable<Integer> {
   /** Exit code when another backfill of the same pipeline holds the lock (retry later). */
   public static final int ALREADY_RUNNING = 3;
+
+  /**
+   * Exit code when Kafka no longer has records a stream has not processed (they aged out): the
+   * message points to a backfill from bronze; restarting alone will not help.
+   */
+  public static final int DATA_LOST = 4;
 
   /** Commands that need the embedded broker and generators; absent from the cluster jar. */
   private static final String[] LOCAL_COMMANDS = {
@@ -87,6 +98,16 @@ public final class TidemarkCli implements Callable<Integer> {
       }
       // Bad arguments (a range off the window grid) are raised directly by Tidemark's own checks.
       Throwable usage = cause instanceof InvalidConfigException ? cause : e;
+      if (e instanceof KafkaDataLoss.StreamStopped) {
+        err.println("tidemark: " + e.getMessage());
+        err.flush();
+        return DATA_LOST;
+      }
+      if (e instanceof KafkaReachability.KafkaUnavailableException) {
+        err.println("tidemark: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
       if (e instanceof BackfillLock.AlreadyRunningException) {
         err.println("tidemark: " + e.getMessage());
         err.flush();

@@ -15,6 +15,7 @@ public final class ConfigKeys {
   public static final String KAFKA_BOOTSTRAP_SERVERS = "tidemark.kafka.bootstrap-servers";
   public static final String KAFKA_OPTIONS = "tidemark.kafka.options";
   public static final String KAFKA_COMMIT_OFFSETS = "tidemark.kafka.commit-offsets";
+  public static final String KAFKA_STARTUP_WAIT = "tidemark.kafka.startup-wait";
   public static final String BACKFILL_KAFKA_TIMESTAMP_SLACK =
       "tidemark.backfill.kafka-timestamp-slack";
   public static final String BRONZE_ENABLED = "tidemark.bronze.enabled";
@@ -47,4 +48,5 @@ public final class ConfigKeys {
   public static final String SINK_TRIGGER = "sink.trigger";
   public static final String SINK_ZORDER_BY = "sink.zorder-by";
   public static final String DEMO_GENERATOR = "demo.generator";
+  public static final String EXPECTATIONS = "expectations";
 }

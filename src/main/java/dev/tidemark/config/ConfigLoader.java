@@ -64,6 +64,7 @@ public final class ConfigLoader {
     String bootstrap = r.string(KAFKA_BOOTSTRAP_SERVERS);
     Map<String, String> kafkaOptions = r.settings(KAFKA_OPTIONS);
     boolean commitOffsets = "true".equals(r.string(KAFKA_COMMIT_OFFSETS, "false"));
+    Duration startupWait = r.duration(KAFKA_STARTUP_WAIT);
     Duration slack = r.duration(BACKFILL_KAFKA_TIMESTAMP_SLACK);
     Duration readerLag = r.duration(MAINTENANCE_SLOWEST_READER_LAG);
     BronzeSpec bronze =
@@ -102,6 +103,7 @@ public final class ConfigLoader {
         bootstrap,
         kafkaOptions,
         commitOffsets,
+        startupWait,
         slack,
         readerLag,
         bronze,

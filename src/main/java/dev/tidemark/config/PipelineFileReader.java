@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -61,6 +62,7 @@ final class PipelineFileReader {
     WindowSpec window = readWindow(r);
     SinkSpec sink = readSink(r, name);
     String generator = r.string(DEMO_GENERATOR, "");
+    Map<String, String> expectations = readExpectations(r);
 
     if (sink != null && window != null && !sink.keys().contains(window.startColumn())) {
       r.problem(
@@ -73,7 +75,24 @@ final class PipelineFileReader {
     if (!r.problems().isEmpty()) {
       return null;
     }
-    return new PipelineSpec(name, description, file, source, sql, sqlFile, window, sink, generator);
+    return new PipelineSpec(
+        name, description, file, source, sql, sqlFile, window, sink, generator, expectations);
+  }
+
+  /** Shape only (names, non-empty text); PipelineValidator analyses the SQL of each. */
+  private static Map<String, String> readExpectations(ConfigReader r) {
+    Map<String, String> expectations = r.settings(EXPECTATIONS);
+    for (Map.Entry<String, String> e : expectations.entrySet()) {
+      String key = EXPECTATIONS + "." + e.getKey();
+      if (!VALID_NAME.matcher(e.getKey()).matches()) {
+        r.problem(
+            key, "'" + e.getKey() + "' is not a valid name (lower case letters, digits, - and _)");
+      }
+      if (e.getValue() == null || e.getValue().isBlank()) {
+        r.problem(key, "must be a SQL condition over the event columns, e.g. \"amount > 0\"");
+      }
+    }
+    return expectations;
   }
 
   private static SourceSpec readSource(ConfigReader r) {

@@ -1,6 +1,9 @@
 package dev.tidemark.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One pipeline as declared in {@code conf/pipelines/NAME.conf} and its sibling SQL file: already
@@ -11,6 +14,10 @@ import java.nio.file.Path;
  * @param sql the pipeline's query: a SELECT over the view {@code events}
  * @param sqlFile the file the SQL was read from
  * @param generator name of the sample-event generator for demo and tests, or empty
+ * @param expectations rules every event must satisfy, by name: a SQL boolean expression over the
+ *     event columns (e.g. {@code positive-amount -> "amount > 0"}); an event for which one is not
+ *     true (false or NULL) goes to quarantine with the reason {@code expectation NAME failed: SQL}.
+ *     Checked in name order; the reason names the first that fails.
  */
 public record PipelineSpec(
     String name,
@@ -21,10 +28,37 @@ public record PipelineSpec(
     Path sqlFile,
     WindowSpec window,
     SinkSpec sink,
-    String generator) {
+    String generator,
+    Map<String, String> expectations) {
+
+  public PipelineSpec {
+    expectations =
+        expectations == null
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(expectations));
+  }
+
+  /** A pipeline without expectations. */
+  public PipelineSpec(
+      String name,
+      String description,
+      Path file,
+      SourceSpec source,
+      String sql,
+      Path sqlFile,
+      WindowSpec window,
+      SinkSpec sink,
+      String generator) {
+    this(name, description, file, source, sql, sqlFile, window, sink, generator, Map.of());
+  }
 
   public PipelineSpec withSink(SinkSpec newSink) {
     return new PipelineSpec(
-        name, description, file, source, sql, sqlFile, window, newSink, generator);
+        name, description, file, source, sql, sqlFile, window, newSink, generator, expectations);
+  }
+
+  public PipelineSpec withExpectations(Map<String, String> newExpectations) {
+    return new PipelineSpec(
+        name, description, file, source, sql, sqlFile, window, sink, generator, newExpectations);
   }
 }

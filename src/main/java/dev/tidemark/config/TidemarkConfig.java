@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param checkpoints checkpoint root URI
  * @param commitOffsets commit processed offsets to the consumer group tidemark-PIPELINE (for lag
  *     monitoring only)
+ * @param kafkaStartupWait how long a stream waits for Kafka to answer at start, retrying with
+ *     backoff, before it stops with a message naming the bootstrap servers
  * @param slowestReaderLag how far behind the slowest reader of the tables may be; VACUUM keeps at
  *     least this much history
  * @param bronze the bronze layer: raw records per topic, the default replay source
@@ -25,6 +27,7 @@ public record TidemarkConfig(
     String bootstrapServers,
     Map<String, String> kafkaOptions,
     boolean commitOffsets,
+    Duration kafkaStartupWait,
     Duration kafkaTimestampSlack,
     Duration slowestReaderLag,
     BronzeSpec bronze,
@@ -100,6 +103,7 @@ public record TidemarkConfig(
         bootstrapServers,
         kafkaOptions,
         commitOffsets,
+        kafkaStartupWait,
         kafkaTimestampSlack,
         slowestReaderLag,
         bronze,

@@ -35,7 +35,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private final Path dataDir;
   private final boolean deleteOnClose;
-  private final KafkaRaftServer server;
+  private final Properties props;
+  private KafkaRaftServer server;
+  private boolean running;
   private final String bootstrapServers;
 
   private EmbeddedKafka(Path dataDir, boolean deleteOnClose) throws IOException {
@@ -69,8 +71,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.put("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
     props.put("message.max.bytes", Integer.toString(2 * 1024 * 1024));
     format(props);
-    this.server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-    server.startup();
+    this.props = props;
+    restart();
     this.bootstrapServers = "127.0.0.1:" + brokerPort;
     LOG.info("embedded Kafka (KRaft) listening on {}, data in {}", bootstrapServers, dataDir);
   }
@@ -103,10 +105,29 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * Shuts the broker down and keeps its data: clients see Kafka go away until {@link #restart()}.
+   */
+  public synchronized void stop() {
+    if (running) {
+      server.shutdown();
+      server.awaitShutdown();
+      running = false;
+    }
+  }
+
+  /** Starts the broker again on the same ports and data (or for the first time). */
+  public synchronized void restart() {
+    if (!running) {
+      server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+      server.startup();
+      running = true;
+    }
+  }
+
   @Override
   public void close() {
-    server.shutdown();
-    server.awaitShutdown();
+    stop();
     if (deleteOnClose) {
       deleteRecursively(dataDir);
     }

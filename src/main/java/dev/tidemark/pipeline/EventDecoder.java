@@ -1,13 +1,19 @@
 package dev.tidemark.pipeline;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.when;
 
+import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.SourceSpec;
 import java.util.Arrays;
 import java.util.Map;
@@ -15,6 +21,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -23,13 +30,22 @@ import org.apache.spark.sql.types.StructType;
  * stream and on a batch.
  *
  * <p>A record is rejected when its value is empty, is not a JSON object, does not fit the declared
- * schema (wrong types), lacks the event time, or has an event time absurdly far from the moment it
- * reached Kafka (more than a day ahead, or more than a year behind). Rejected records keep their
- * raw bytes and Kafka coordinates so nothing is lost.
+ * schema, lacks the event time, has an event time absurdly far from the moment it reached Kafka
+ * (more than a day ahead, or more than a year behind), or fails one of the pipeline's expectations.
+ * Rejected records keep their raw bytes and Kafka coordinates so nothing is lost.
+ *
+ * <p>Schema drift: fields the schema does not declare are ignored (the record is accepted); a
+ * declared top-level field whose value cannot be read as its declared type (e.g. {@code "amount":
+ * "12.5x"} for a DECIMAL) rejects the record with the reason {@code field 'amount' does not match
+ * the schema: expected DECIMAL(12,2), got '12.5x'}. Spark's JSON reader turns such a value into
+ * NULL; the decoder finds the field by reading the payload a second time with every field as text,
+ * only for records the typed read flagged.
  */
 public final class EventDecoder {
   static final String PAYLOAD = "_payload";
   static final String CORRUPT = "_corrupt_record";
+  static final String FAILED_EXPECTATION = "_failed_expectation";
+  private static final int SAMPLE_CHARS = 40;
   public static final String REASON = "reason";
 
   /** An event time this far after the record's Kafka timestamp is a broken clock, not data. */
@@ -41,11 +57,33 @@ public final class EventDecoder {
   private final SourceSpec source;
   private final StructType schema;
   private final StructType parseSchema;
+  private final StructType textSchema;
+  private final Map<String, String> expectations;
 
+  /** A decoder for the source's schema, without expectations. */
   public EventDecoder(SourceSpec source) {
+    this(source, Map.of());
+  }
+
+  /**
+   * A decoder for the source's schema that also rejects events failing one of {@code expectations}
+   * (name to SQL condition over the event columns, checked in the map's order).
+   */
+  public EventDecoder(SourceSpec source, Map<String, String> expectations) {
     this.source = source;
     this.schema = StructType.fromDDL(source.schemaDdl());
     this.parseSchema = schema.add(CORRUPT, DataTypes.StringType, true);
+    StructType text = new StructType();
+    for (StructField f : schema.fields()) {
+      text = text.add(f.name(), DataTypes.StringType, true);
+    }
+    this.textSchema = text;
+    this.expectations = expectations;
+  }
+
+  /** The decoder of a pipeline: its source's schema and its expectations. */
+  public static EventDecoder of(PipelineSpec spec) {
+    return new EventDecoder(spec.source(), spec.expectations());
   }
 
   /** The typed event schema: exactly the declared payload schema. */
@@ -60,14 +98,12 @@ public final class EventDecoder {
             col("value").cast(DataTypes.StringType),
             parseSchema,
             Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT));
-    Dataset<Row> parsed = raw.withColumn(PAYLOAD, payload);
+    Dataset<Row> parsed = withFailedExpectation(raw.withColumn(PAYLOAD, payload));
     Column p = col(PAYLOAD);
     Column reason =
         when(col("value").isNull().or(length(col("value")).equalTo(0)), lit("empty payload"))
             .when(p.isNull(), lit("payload is not a JSON object"))
-            .when(
-                p.getField(CORRUPT).isNotNull(),
-                lit("malformed JSON or a field that does not match the schema"))
+            .when(p.getField(CORRUPT).isNotNull(), mismatchReason(p))
             .when(
                 p.getField(source.eventTimeColumn()).isNull(),
                 lit("missing event time '" + source.eventTimeColumn() + "'"))
@@ -78,8 +114,78 @@ public final class EventDecoder {
             .when(
                 p.getField(source.eventTimeColumn())
                     .lt(col("timestamp").minus(expr("INTERVAL " + MAX_BEHIND_DAYS + " DAYS"))),
-                lit("event time more than " + MAX_BEHIND_DAYS + " days before it reached Kafka"));
-    return parsed.withColumn(REASON, reason);
+                lit("event time more than " + MAX_BEHIND_DAYS + " days before it reached Kafka"))
+            .when(col(FAILED_EXPECTATION).isNotNull(), col(FAILED_EXPECTATION));
+    return parsed.withColumn(REASON, reason).drop(FAILED_EXPECTATION);
+  }
+
+  /**
+   * For a record the typed read flagged: the first declared field that has a value in the payload
+   * but none after the typed read, or "malformed JSON" when the payload does not parse at all.
+   */
+  private Column mismatchReason(Column typed) {
+    Column text =
+        from_json(
+            col("value").cast(DataTypes.StringType), textSchema, Map.of("mode", "PERMISSIVE"));
+    Column[] candidates = new Column[schema.fields().length + 1];
+    int i = 0;
+    for (StructField f : schema.fields()) {
+      Column raw = text.getField(f.name());
+      candidates[i++] =
+          when(
+              raw.isNotNull().and(typed.getField(f.name()).isNull()),
+              concat(
+                  lit(
+                      "field '"
+                          + f.name()
+                          + "' does not match the schema: expected "
+                          + f.dataType().sql()
+                          + ", got '"),
+                  substring(raw, 1, SAMPLE_CHARS),
+                  when(length(raw).gt(SAMPLE_CHARS), lit("...'")).otherwise(lit("'"))));
+    }
+    candidates[i] = lit("malformed JSON");
+    return coalesce(candidates);
+  }
+
+  /**
+   * Adds {@link #FAILED_EXPECTATION}: the reason naming the first expectation the parsed payload
+   * fails, or null. Expectations name event columns, so they are evaluated over the payload's
+   * fields with the raw record set aside in a struct, then the record is put back as it was.
+   */
+  private Dataset<Row> withFailedExpectation(Dataset<Row> parsed) {
+    if (expectations.isEmpty()) {
+      return parsed.withColumn(FAILED_EXPECTATION, lit(null).cast(DataTypes.StringType));
+    }
+    String record = "_record";
+    String[] columns = parsed.columns();
+    Column[] fields = new Column[schema.fields().length + 1];
+    fields[0] =
+        struct(Arrays.stream(columns).map(c -> col("`" + c + "`")).toArray(Column[]::new))
+            .as(record);
+    for (int i = 0; i < schema.fields().length; i++) {
+      String f = schema.fields()[i].name();
+      fields[i + 1] = col(PAYLOAD).getField(f).as(f);
+    }
+    Column[] failures = new Column[expectations.size()];
+    int i = 0;
+    for (Map.Entry<String, String> e : expectations.entrySet()) {
+      failures[i++] =
+          when(
+              not(coalesce(expr(e.getValue()), lit(false))),
+              lit("expectation " + e.getKey() + " failed: " + e.getValue()));
+    }
+    Column failed = failures.length == 1 ? failures[0] : coalesce(failures);
+    Column[] back = new Column[columns.length + 1];
+    for (int c = 0; c < columns.length; c++) {
+      back[c] = col(record).getField(columns[c]).as(columns[c]);
+    }
+    // Only records that parsed are checked: an expectation sees the columns it was written for.
+    Column payload = col(record).getField(PAYLOAD);
+    back[columns.length] =
+        when(payload.isNotNull().and(payload.getField(CORRUPT).isNull()), failed)
+            .as(FAILED_EXPECTATION);
+    return parsed.select(fields).select(back);
   }
 
   /** The good events of a decoded frame, with the declared columns only. */

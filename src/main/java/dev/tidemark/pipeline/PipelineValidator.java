@@ -8,6 +8,7 @@ import dev.tidemark.config.PipelineSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -29,7 +30,9 @@ import org.apache.spark.sql.types.StructType;
  *   <li>{@code streaming-supported}: Spark accepts the query as a stream in the declared output
  *       mode (e.g. no exact COUNT(DISTINCT), append needs a watermark on the window);
  *   <li>{@code window-start-column}: the result has the declared window start, a TIMESTAMP;
- *   <li>{@code keys-in-result}, {@code partition-columns-in-result}: declared sink columns exist.
+ *   <li>{@code keys-in-result}, {@code partition-columns-in-result}: declared sink columns exist;
+ *   <li>{@code expectations}: each expectation parses as a boolean SQL condition over the event
+ *       columns (no aggregates); the problem names the key {@code expectations.NAME}.
  * </ul>
  */
 public final class PipelineValidator {
@@ -54,6 +57,7 @@ public final class PipelineValidator {
   public List<ConfigProblem> check(PipelineSpec spec) {
     List<ConfigProblem> problems = new ArrayList<>();
     EventDecoder decoder = new EventDecoder(spec.source());
+    checkExpectations(spec, decoder.schema(), problems);
     Dataset<Row> result;
     try {
       result = new PipelineQuery(spec).apply(emptyBatch(decoder.schema()));
@@ -132,6 +136,29 @@ public final class PipelineValidator {
                   + spec.sink().outputMode().name().toLowerCase()
                   + " mode: "
                   + e.getMessage()));
+    }
+  }
+
+  private void checkExpectations(
+      PipelineSpec spec, StructType events, List<ConfigProblem> problems) {
+    for (Map.Entry<String, String> e : spec.expectations().entrySet()) {
+      try {
+        // A filter is analysed eagerly: unknown columns, syntax, non-boolean and aggregates fail.
+        emptyBatch(events).where(functions.expr(e.getValue()));
+      } catch (Exception ex) { // ParseException and AnalysisException are thrown undeclared
+        String message = String.valueOf(ex.getMessage());
+        int nl = message.indexOf('\n');
+        problems.add(
+            new ConfigProblem(
+                spec.file(),
+                "[expectations] " + ConfigKeys.EXPECTATIONS + "." + e.getKey(),
+                "\""
+                    + e.getValue()
+                    + "\" is not a boolean SQL condition over the event columns "
+                    + List.of(events.fieldNames())
+                    + ": "
+                    + (nl < 0 ? message : message.substring(0, nl))));
+      }
     }
   }
 

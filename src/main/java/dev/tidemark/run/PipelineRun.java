@@ -18,7 +18,7 @@ public record PipelineRun(
   /** Decodes raw records and applies the pipeline's query to the good ones. */
   public static PipelineRun over(
       Dataset<Row> raw, PipelineSpec spec, TidemarkConfig config, EventFilter filter) {
-    EventDecoder decoder = new EventDecoder(spec.source());
+    EventDecoder decoder = EventDecoder.of(spec);
     Dataset<Row> decoded = decoder.decode(raw);
     Dataset<Row> events = filter.apply(decoder.accepted(decoded));
     return new PipelineRun(spec, config, decoded, new PipelineQuery(spec).apply(events));
@@ -26,7 +26,7 @@ public record PipelineRun(
 
   /** Records that could not be decoded, with their reason. */
   public Dataset<Row> rejected() {
-    return new EventDecoder(spec.source()).rejected(decoded);
+    return EventDecoder.of(spec).rejected(decoded);
   }
 
   public String tablePath() {

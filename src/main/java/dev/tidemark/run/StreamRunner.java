@@ -10,6 +10,7 @@ import dev.tidemark.sink.DeltaQuarantineSink;
 import dev.tidemark.sink.DeltaTableInit;
 import dev.tidemark.sink.StreamSink;
 import dev.tidemark.sink.StreamTarget;
+import dev.tidemark.source.KafkaReachability;
 import dev.tidemark.source.KafkaStreamSource;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -36,12 +37,14 @@ public final class StreamRunner {
   }
 
   /**
-   * Starts the pipeline's queries.
+   * Starts the pipeline's queries, once Kafka answers (see {@link KafkaReachability}).
    *
    * @param trigger the trigger to use instead of the pipeline's, or null to keep it
    */
   public RunningPipeline start(PipelineSpec spec, TriggerSpec trigger) throws TimeoutException {
     TriggerSpec effective = trigger != null ? trigger : spec.sink().trigger();
+    KafkaReachability.await(
+        config.bootstrapServers(), config.kafkaOptions(), config.kafkaStartupWait());
     PipelineRun run =
         PipelineRun.over(
             KafkaStreamSource.read(spark, config, spec), spec, config, PipelineRun.EventFilter.ALL);

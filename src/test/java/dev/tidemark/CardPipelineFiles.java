@@ -1,0 +1,66 @@
+package dev.tidemark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes a configuration (the shipped conf/local.conf plus a pipelines folder) for tests that run
+ * the CLI, in this JVM or in a child: a card pipeline per output mode, named {@code cards-MODE},
+ * all reading one topic. One-minute tumbling windows with exact aggregates only, so any two runs
+ * over the same input agree to the last digit; the rule {@code non-negative-amount = "amount >=
+ * 0"}; micro-batches of at most {@code batch} records.
+ */
+public final class CardPipelineFiles {
+  private CardPipelineFiles() {}
+
+  /** Writes the files under {@code dir} and returns the main configuration file. */
+  public static Path write(Path dir, String topic, int batch, String... modes) throws IOException {
+    Files.createDirectories(dir.resolve("pipelines"));
+    Path main = dir.resolve("tidemark.conf");
+    Files.writeString(
+        main,
+        "include file(\""
+            + TestSpark.projectDir().resolve("conf/local.conf")
+            + "\")\n"
+            + "tidemark.pipelines-dir = pipelines\n"
+            + "tidemark.kafka.commit-offsets = false\n");
+    Files.writeString(
+        dir.resolve("pipelines/cards.sql"),
+        """
+        SELECT card_id, window.start AS window_start, to_date(window.start) AS window_date,
+               count(*) AS txn_count, sum(amount) AS total_amount, min(amount) AS min_amount,
+               max(amount) AS max_amount, size(collect_set(country)) AS countries
+        FROM events GROUP BY card_id, window(event_time, '1 minute')
+        """);
+    for (String mode : modes) {
+      Files.writeString(
+          dir.resolve("pipelines/cards-" + mode + ".conf"),
+          """
+          name = cards-MODE
+          source {
+            topics = [TOPIC]
+            schema = "card_id STRING, merchant_id STRING, country STRING, amount DECIMAL(12,2), event_time TIMESTAMP"
+            event-time = event_time
+            watermark = 2 minutes
+            options { maxOffsetsPerTrigger = BATCH }
+          }
+          query {
+            sql-file = cards.sql
+            window { type = tumbling, size = 1 minute }
+          }
+          sink {
+            partition-by = [window_date]
+            keys = [card_id, window_start]
+            output-mode = MODE
+            trigger = available-now
+          }
+          expectations { non-negative-amount = "amount >= 0" }
+          """
+              .replace("MODE", mode)
+              .replace("TOPIC", topic)
+              .replace("BATCH", Integer.toString(batch)));
+    }
+    return main;
+  }
+}
