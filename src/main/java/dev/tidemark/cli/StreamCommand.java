@@ -77,26 +77,29 @@ final class StreamCommand implements Callable<Integer> {
     StreamRunner runner = new StreamRunner(runtime.spark(), config);
     TriggerSpec bronzeTrigger =
         availableNow ? TriggerSpec.availableNowTrigger() : config.bronze().trigger();
-    RunningBronze bronze =
-        config.bronze().enabled()
-            ? new BronzeIngest(runtime.spark(), config)
-                .start(BronzeIngest.topicsOf(selected), bronzeTrigger)
-            : RunningBronze.none();
     List<RunningPipeline> running = new ArrayList<>();
-    for (PipelineSpec spec : selected) {
-      running.add(runner.start(spec, availableNow ? TriggerSpec.availableNowTrigger() : null));
+    RunningBronze started;
+    try {
+      for (PipelineSpec spec : selected) {
+        running.add(runner.start(spec, availableNow ? TriggerSpec.availableNowTrigger() : null));
+      }
+      // After the pipelines: their start waits for Kafka to answer, so an unreachable broker
+      // starts nothing at all.
+      started =
+          config.bronze().enabled()
+              ? new BronzeIngest(runtime.spark(), config)
+                  .start(BronzeIngest.topicsOf(selected), bronzeTrigger)
+              : RunningBronze.none();
+    } catch (Exception e) {
+      running.forEach(StreamCommand::stopQuietly);
+      throw e;
     }
+    RunningBronze bronze = started;
     Thread stopper =
         new Thread(
             () -> {
               bronze.stop();
-              for (RunningPipeline r : running) {
-                try {
-                  r.stop();
-                } catch (Exception ignored) {
-                  // shutting down anyway
-                }
-              }
+              running.forEach(StreamCommand::stopQuietly);
             });
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
@@ -116,6 +119,14 @@ final class StreamCommand implements Callable<Integer> {
       out().println(TableSummary.of(runtime.spark(), config, r.spec()).render());
     }
     return 0;
+  }
+
+  private static void stopQuietly(RunningPipeline r) {
+    try {
+      r.stop();
+    } catch (Exception ignored) {
+      // stopping anyway
+    }
   }
 
   /** Waits for a pipeline's queries; a Kafka data loss becomes an explanation with the way out. */
