@@ -117,7 +117,8 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "ROW",
       description =
           "Run only these rows (ids: ceiling-kafka-count, ceiling-parse, tidemark-stream-update,"
-              + " tidemark-stream-append, tidemark-backfill-kafka, naive-stream-append).")
+              + " tidemark-stream-append, tidemark-backfill-kafka, tidemark-bronze-ingest,"
+              + " tidemark-backfill-bronze, naive-stream-append).")
   List<String> only = new ArrayList<>();
 
   @Option(
@@ -250,6 +251,7 @@ public final class BenchCommand implements Callable<Integer> {
               events,
               range,
               sourceOptions);
+      LoadedBronze bronze = new LoadedBronze(ctx);
       List<BenchCase> cases =
           List.of(
               new KafkaCountCase(ctx),
@@ -257,11 +259,8 @@ public final class BenchCommand implements Callable<Integer> {
               new TidemarkStreamCase(ctx, OutputMode.UPDATE),
               new TidemarkStreamCase(ctx, OutputMode.APPEND),
               new TidemarkBackfillCase(ctx),
-              // Issue 4: replace with a case running BackfillRunner over bronze once it exists.
-              new UnavailableCase(
-                  "tidemark-backfill-bronze",
-                  "Tidemark backfill from bronze",
-                  "n/a (bronze table not built yet)"),
+              new BronzeIngestCase(bronze),
+              new TidemarkBronzeBackfillCase(ctx, bronze),
               new NaiveStreamCase(ctx),
               new UnavailableCase(
                   BenchReport.FLINK,
@@ -278,6 +277,8 @@ public final class BenchCommand implements Callable<Integer> {
           rows.add(runner.measure(c));
         }
       }
+
+      bronze.clean();
 
       LatencyResult latency = null;
       String latencyNote = "not run (--latency-rate 0)";

@@ -39,6 +39,7 @@ record BenchReport(
   static final String CEILING = "ceiling-kafka-count";
   static final String PARSE = "ceiling-parse";
   static final String FLINK = "flink-sql";
+  static final String BRONZE_BACKFILL = "tidemark-backfill-bronze";
 
   Optional<Measurement> row(String id) {
     return rows.stream().filter(m -> m.id().equals(id) && m.available()).findFirst();
@@ -63,7 +64,33 @@ record BenchReport(
     r.add(new Object[] {"Tidemark (update) ÷ Flink SQL", ratio(UPDATE, FLINK), "≥ 1"});
     r.add(new Object[] {"Tidemark (update) ÷ ceiling (read + count)", ratio(UPDATE, CEILING), ""});
     r.add(new Object[] {"Tidemark (update) ÷ ceiling (read + parse)", ratio(UPDATE, PARSE), ""});
+    r.add(
+        new Object[] {
+          "backfill from bronze ÷ backfill from Kafka", ratio(BRONZE_BACKFILL, BACKFILL), ""
+        });
     return r;
+  }
+
+  /** The absolute targets of issue 8: name, measured (NaN when not run), target, unit. */
+  List<Object[]> absoluteTargets() {
+    List<Object[]> r = new ArrayList<>();
+    r.add(new Object[] {"streaming (update)", eventsPerSecond(UPDATE), "≥ 150,000", "events/s"});
+    r.add(
+        new Object[] {
+          "backfill from bronze", eventsPerSecond(BRONZE_BACKFILL), "≥ 250,000", "events/s"
+        });
+    double peak =
+        rows.stream()
+            .filter(Measurement::available)
+            .mapToDouble(m -> m.max(Sample::sparkPeakRss) + m.max(Sample::brokerPeakRss))
+            .max()
+            .orElse(Double.NaN);
+    r.add(new Object[] {"peak RSS, Spark JVM + broker (largest row)", peak / 1e6, "< 2,500", "MB"});
+    return r;
+  }
+
+  private double eventsPerSecond(String id) {
+    return row(id).map(Measurement::eventsPerSecond).orElse(Double.NaN);
   }
 
   String markdown() {
@@ -134,7 +161,7 @@ record BenchReport(
     } else {
       b.append("End-to-end latency: ").append(latencyNote).append(".\n\n");
     }
-    b.append("Ratios against the targets of issue 8:\n\n");
+    b.append("Against the targets of issue 8 (ratios, then absolute figures):\n\n");
     for (Object[] r : keyRatios()) {
       b.append(
           String.format(
@@ -143,6 +170,17 @@ record BenchReport(
               r[0],
               fmtRatio((Double) r[1]),
               ((String) r[2]).isEmpty() ? "" : " (target " + r[2] + ")"));
+    }
+    for (Object[] t : absoluteTargets()) {
+      double v = (Double) t[1];
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- %s: %s (target %s %s)%n",
+              t[0],
+              Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%,.0f %s", v, t[3]),
+              t[2],
+              t[3]));
     }
     b.append('\n');
     b.append(
@@ -248,6 +286,11 @@ record BenchReport(
       ratios.put((String) r[0], r[1]);
     }
     j.put("ratios", ratios);
+    Map<String, Object> absolute = new LinkedHashMap<>();
+    for (Object[] t : absoluteTargets()) {
+      absolute.put(t[0] + " (" + t[3] + ")", t[1]);
+    }
+    j.put("absolute_targets", absolute);
     if (latency != null) {
       Map<String, Object> l = new LinkedHashMap<>();
       l.put("rate_per_second", latency.rate());
