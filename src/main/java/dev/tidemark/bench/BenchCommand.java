@@ -130,6 +130,36 @@ public final class BenchCommand implements Callable<Integer> {
   Map<String, String> sourceOptions = new LinkedHashMap<>();
 
   @Option(
+      names = "--keys",
+      defaultValue = "0",
+      description =
+          "Distinct cards of the loaded events, picked uniformly; 0 keeps the generator's 400"
+              + " skewed cards (default ${DEFAULT-VALUE}).")
+  int keys;
+
+  @Option(
+      names = "--scale",
+      description =
+          "Adds the scaling table: the update-mode stream (1 run each, after the rows) at each"
+              + " --scale-events count with the generator's own cards, and at each --scale-keys"
+              + " count of distinct cards with --events events. Each point loads its own topic.")
+  boolean scale;
+
+  @Option(
+      names = "--scale-events",
+      split = ",",
+      defaultValue = "100000,1000000,10000000",
+      description = "Event counts of the scaling table (default ${DEFAULT-VALUE}).")
+  List<Integer> scaleEvents;
+
+  @Option(
+      names = "--scale-keys",
+      split = ",",
+      defaultValue = "10000,100000,1000000",
+      description = "Distinct-card counts of the scaling table (default ${DEFAULT-VALUE}).")
+  List<Integer> scaleKeys;
+
+  @Option(
       names = "--latency-rate",
       defaultValue = "0",
       description = "Events per second for the latency run; 0 skips it (default ${DEFAULT-VALUE}).")
@@ -216,7 +246,7 @@ public final class BenchCommand implements Callable<Integer> {
 
       double cpu0 = brokerMeter.cpu().toNanos() / 1e9;
       long t0 = System.nanoTime();
-      long loaded = data.load(topic, partitions, events, START, settings.span(), 42);
+      long loaded = data.load(topic, partitions, events, START, settings.span(), 42, keys);
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
       double loadCpu = brokerMeter.cpu().toNanos() / 1e9 - cpu0;
       if (loaded != events) {
@@ -280,6 +310,23 @@ public final class BenchCommand implements Callable<Integer> {
 
       bronze.clean();
 
+      List<ScalePoint.Row> scaling = new ArrayList<>();
+      if (scale && !smoke) {
+        for (ScalePoint p : ScalePoint.grid(scaleEvents, scaleKeys, events)) {
+          String t = topic + "-" + p.topicSuffix();
+          long n = data.load(t, partitions, p.events(), START, settings.span(), 43, p.keys());
+          out()
+              .printf(
+                  "bench: scaling, %,d events over %s cards loaded into %s%n",
+                  n, p.keys() == 0 ? "the generator's 400" : String.format("%,d", p.keys()), t);
+          out().flush();
+          CaseRunner once = new CaseRunner(sparkMeter, brokerMeter, 0, 1, n);
+          scaling.add(
+              new ScalePoint.Row(
+                  p, once.measure(new TidemarkStreamCase(ctx.forTopic(t, n), OutputMode.UPDATE))));
+        }
+      }
+
       LatencyResult latency = null;
       String latencyNote = "not run (--latency-rate 0)";
       if (latencyRate > 0) {
@@ -296,6 +343,7 @@ public final class BenchCommand implements Callable<Integer> {
               loadSeconds,
               loadCpu,
               rows,
+              scaling,
               latency,
               latencyNote,
               sparkMeter.resettable() && brokerMeter.resettable(),

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -46,12 +47,27 @@ record BenchContext(
     return spec(base);
   }
 
+  /** The same run over another loaded topic (the scaling runs load one topic per point). */
+  BenchContext forTopic(String otherTopic, long otherEvents) {
+    return new BenchContext(
+        spark,
+        configForLake,
+        base,
+        workDir,
+        pipeline,
+        otherTopic,
+        otherEvents,
+        range,
+        sourceOptions);
+  }
+
+  /** The pipeline as the bench runs it: reading the loaded topic, with the extra source options. */
   PipelineSpec spec(TidemarkConfig config) {
     PipelineSpec spec =
         config
             .pipeline(pipeline)
             .orElseThrow(() -> new IllegalArgumentException("no pipeline named " + pipeline));
-    if (sourceOptions.isEmpty()) {
+    if (sourceOptions.isEmpty() && spec.source().topics().equals(List.of(topic))) {
       return spec;
     }
     SourceSpec s = spec.source();
@@ -62,7 +78,7 @@ record BenchContext(
         spec.description(),
         spec.file(),
         new SourceSpec(
-            s.topics(),
+            List.of(topic),
             s.format(),
             s.schemaDdl(),
             s.eventTimeColumn(),

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param settingsNote the configuration that matters for speed (conf file, shuffle partitions...)
  * @param loadSeconds time to generate and send the events (not part of any row)
  * @param loadCpuSeconds CPU time of the broker + generator process while loading
+ * @param scaling the scaling table's runs (empty without --scale)
  * @param latency the latency run, or null when it was skipped
  * @param latencyNote why the latency run was skipped, when it was
  */
@@ -27,6 +28,7 @@ record BenchReport(
     double loadSeconds,
     double loadCpuSeconds,
     List<Measurement> rows,
+    List<ScalePoint.Row> scaling,
     LatencyResult latency,
     String latencyNote,
     boolean peaksPerRun,
@@ -142,6 +144,33 @@ record BenchReport(
               m.samples().size()));
     }
     b.append('\n');
+    if (!scaling.isEmpty()) {
+      b.append(
+          "Scaling: Tidemark streaming, update mode, availableNow, 1 run per point (own topic,"
+              + " same partitions and event-time span):\n\n");
+      b.append(
+          "| events | distinct cards | events/s | s | Spark CPU s / M events | peak RSS Spark MB"
+              + " | state rows / MB |\n");
+      b.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (ScalePoint.Row r : scaling) {
+        Measurement m = r.measurement();
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %,d | %s | %,.0f | %.1f | %.1f | %s | %,.0f / %s |%n",
+                r.point().events(),
+                r.point().keys() == 0
+                    ? "400 (skewed)"
+                    : String.format(Locale.ROOT, "%,d", r.point().keys()),
+                m.eventsPerSecond(),
+                m.medianSeconds(),
+                m.sparkCpuPerMillion(),
+                mb(m.max(Sample::sparkPeakRss)),
+                m.max(Sample::stateRows),
+                mb(m.max(Sample::stateBytes))));
+      }
+      b.append('\n');
+    }
     if (latency != null) {
       b.append(
           String.format(
@@ -281,6 +310,21 @@ record BenchReport(
       rs.add(r);
     }
     j.put("rows", rs);
+    List<Object> sc = new ArrayList<>();
+    for (ScalePoint.Row r : scaling) {
+      Measurement m = r.measurement();
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("events", r.point().events());
+      p.put("keys", r.point().keys());
+      p.put("events_per_second", m.eventsPerSecond());
+      p.put("seconds", m.medianSeconds());
+      p.put("spark_cpu_seconds_per_million", m.sparkCpuPerMillion());
+      p.put("spark_peak_rss_bytes", (long) m.max(Sample::sparkPeakRss));
+      p.put("state_rows", (long) m.max(Sample::stateRows));
+      p.put("state_bytes", (long) m.max(Sample::stateBytes));
+      sc.add(p);
+    }
+    j.put("scaling", sc);
     Map<String, Object> ratios = new LinkedHashMap<>();
     for (Object[] r : keyRatios()) {
       ratios.put((String) r[0], r[1]);

@@ -18,8 +18,9 @@ import java.util.List;
  * apart from the broker's and the generator's. Driven over stdin/stdout, one command a line:
  *
  * <ul>
- *   <li>{@code load TOPIC PARTITIONS COUNT START_MS SPAN_S SEED} sends {@code COUNT} card events
- *       with event times in {@code [START, START + SPAN)}, answers {@code loaded COUNT};
+ *   <li>{@code load TOPIC PARTITIONS COUNT START_MS SPAN_S SEED KEYS} sends {@code COUNT} card
+ *       events with event times in {@code [START, START + SPAN)} over {@code KEYS} uniformly picked
+ *       cards (0: the generator's 400 skewed cards), answers {@code loaded COUNT};
  *   <li>{@code rate TOPIC PARTITIONS PER_SECOND SECONDS SEED} sends events stamped with the moment
  *       they are sent at a steady rate, answers {@code sent COUNT};
  *   <li>{@code quit} (or end of input) stops the broker.
@@ -56,7 +57,8 @@ public final class DataProcess {
                       Integer.parseInt(w[3]),
                       Instant.ofEpochMilli(Long.parseLong(w[4])),
                       Duration.ofSeconds(Long.parseLong(w[5])),
-                      Long.parseLong(w[6]));
+                      Long.parseLong(w[6]),
+                      Integer.parseInt(w[7]));
               protocol.println("loaded " + sent);
             }
             case "rate" -> {
@@ -77,18 +79,25 @@ public final class DataProcess {
 
   /** Generates and sends {@code count} events in chunks of consecutive event-time spans. */
   static long load(
-      String bootstrap, String topic, int count, Instant start, Duration span, long seed) {
+      String bootstrap,
+      String topic,
+      int count,
+      Instant start,
+      Duration span,
+      long seed,
+      int keys) {
     int chunks = Math.max(1, (count + CHUNK - 1) / CHUNK);
     Duration chunkSpan = span.dividedBy(chunks);
     long sent = 0;
     try (FastProducer producer = new FastProducer(bootstrap)) {
       for (int i = 0; i < chunks; i++) {
         int n = (int) Math.min(CHUNK, count - sent);
+        GeneratorSettings chunk =
+            GeneratorSettings.of(start.plus(chunkSpan.multipliedBy(i)), chunkSpan, n, seed + i);
         List<GeneratedEvent> events =
-            SampleEvents.generate(
-                GENERATOR,
-                GeneratorSettings.of(
-                    start.plus(chunkSpan.multipliedBy(i)), chunkSpan, n, seed + i));
+            keys > 0
+                ? SampleEvents.generate(GENERATOR, chunk, keys)
+                : SampleEvents.generate(GENERATOR, chunk);
         for (GeneratedEvent e : events) {
           producer.send(topic, e.key(), e.value(), e.timestamp());
         }

@@ -64,11 +64,15 @@ final class DataProcessClient implements AutoCloseable {
     return process.pid();
   }
 
-  /** Loads {@code count} events with event times in {@code [start, start + span)}. */
-  long load(String topic, int partitions, int count, Instant start, Duration span, long seed) {
+  /**
+   * Loads {@code count} events with event times in {@code [start, start + span)} over {@code keys}
+   * uniformly picked cards (0: the generator's own 400 skewed cards).
+   */
+  long load(
+      String topic, int partitions, int count, Instant start, Duration span, long seed, int keys) {
     commands.printf(
-        "load %s %d %d %d %d %d%n",
-        topic, partitions, count, start.toEpochMilli(), span.toSeconds(), seed);
+        "load %s %d %d %d %d %d %d%n",
+        topic, partitions, count, start.toEpochMilli(), span.toSeconds(), seed, keys);
     return Long.parseLong(answer("loaded").substring("loaded ".length()));
   }
 

@@ -5,11 +5,28 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.Random;
 
-/** Card payments: a few hot cards, many quiet ones; most spend at home, some abroad. */
+/**
+ * Card payments: a few hot cards, many quiet ones (400 cards, Zipf-skewed); most spend at home,
+ * some abroad. {@link #withKeys} gives a variant over N cards picked uniformly, so that about N
+ * distinct cards are seen, for scaling the state.
+ */
 final class CardTransactions implements PayloadFactory {
   private static final String[] COUNTRIES = {"DE", "DE", "DE", "DE", "FR", "NL", "US", "GB", "ES"};
-  private final SkewedChoice cards = new SkewedChoice(400, 1.1);
+  private final SkewedChoice cards;
   private final SkewedChoice merchants = new SkewedChoice(150, 0.8);
+
+  CardTransactions() {
+    this(400, 1.1);
+  }
+
+  private CardTransactions(int cards, double exponent) {
+    this.cards = new SkewedChoice(cards, exponent);
+  }
+
+  @Override
+  public PayloadFactory withKeys(int keys) {
+    return new CardTransactions(keys, 0.0);
+  }
 
   @Override
   public String key(Random random) {

@@ -15,4 +15,9 @@ interface PayloadFactory {
 
   /** A payload without the event-time field. */
   String noEventTimePayload(String key);
+
+  /** The same stream over {@code keys} keys picked uniformly, where the generator supports it. */
+  default PayloadFactory withKeys(int keys) {
+    throw new IllegalArgumentException(getClass().getSimpleName() + " has a fixed key set");
+  }
 }

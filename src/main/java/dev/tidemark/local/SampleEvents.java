@@ -30,10 +30,30 @@ public final class SampleEvents {
   }
 
   public static List<GeneratedEvent> generate(String name, GeneratorSettings settings) {
+    return generate(factory(name), settings);
+  }
+
+  /**
+   * The stream of generator {@code name} over {@code keys} distinct keys picked uniformly (for
+   * scaling runs); only generators with a variable key set support it (card-transactions).
+   */
+  public static List<GeneratedEvent> generate(String name, GeneratorSettings settings, int keys) {
+    return generate(
+        KEYED.computeIfAbsent(name + "/" + keys, k -> factory(name).withKeys(keys)), settings);
+  }
+
+  private static final Map<String, PayloadFactory> KEYED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static PayloadFactory factory(String name) {
     PayloadFactory factory = FACTORIES.get(name);
     if (factory == null) {
       throw new IllegalArgumentException("unknown generator '" + name + "'; known: " + names());
     }
+    return factory;
+  }
+
+  private static List<GeneratedEvent> generate(PayloadFactory factory, GeneratorSettings settings) {
     Random random = new Random(settings.seed());
     long spanMillis = settings.span().toMillis();
     long maxDelay = settings.maxDelay().toMillis();

@@ -25,6 +25,10 @@ class BenchReportTest {
   }
 
   private static BenchReport report(List<Measurement> rows) {
+    return report(rows, List.of());
+  }
+
+  private static BenchReport report(List<Measurement> rows, List<ScalePoint.Row> scaling) {
     return new BenchReport(
         new BenchSettings(
             "card-velocity",
@@ -44,10 +48,35 @@ class BenchReportTest {
         10,
         5,
         rows,
+        scaling,
         null,
         "not run",
         true,
         100);
+  }
+
+  @Test
+  void givenEventAndKeyAxesWhenBuildingTheScaleGridThenKeysVaryAtTheMainEventCount() {
+    assertEquals(
+        List.of(
+            new ScalePoint(100, 0),
+            new ScalePoint(1000, 0),
+            new ScalePoint(500, 10),
+            new ScalePoint(500, 20)),
+        ScalePoint.grid(List.of(100, 1000), List.of(10, 20), 500));
+  }
+
+  @Test
+  void givenScalingRunsWhenReportingThenEachPointIsATableRowWithItsKeys() {
+    String md =
+        report(
+                List.of(row(BenchReport.UPDATE, 10)),
+                List.of(
+                    new ScalePoint.Row(new ScalePoint(1_000_000, 0), row("s1", 20)),
+                    new ScalePoint.Row(new ScalePoint(1_000_000, 10_000), row("s2", 40))))
+            .markdown();
+    assertTrue(md.contains("| 1,000,000 | 400 (skewed) | 50,000 | 20.0 |"), md);
+    assertTrue(md.contains("| 1,000,000 | 10,000 | 25,000 | 40.0 |"), md);
   }
 
   @Test
