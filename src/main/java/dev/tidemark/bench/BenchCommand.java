@@ -7,6 +7,7 @@ import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.run.SparkSessionFactory;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Spec;
           + " loads N card-velocity events into a topic, then times, as medians over repeated runs"
           + " after a warm-up: a Spark batch read + count and read + parse (the ceilings), Tidemark"
           + " streaming in update and append mode (availableNow until caught up), Tidemark's"
-          + " backfill over the same range, and a naive plain Spark job with default settings;"
+          + " backfill over the same range, a naive plain Spark job with default settings, and the"
+          + " same query in Flink SQL (bench/flink, its own JVM; --no-flink skips it);"
           + " optionally the event-to-visible latency at a steady rate.",
       "Prints one table (events/s, ratios, CPU-seconds per million events of the Spark JVM and"
           + " of the broker, peak RSS, state size) and writes it to OUT/bench.md and"
@@ -118,7 +120,8 @@ public final class BenchCommand implements Callable<Integer> {
       description =
           "Run only these rows (ids: ceiling-kafka-count, ceiling-parse, tidemark-stream-update,"
               + " tidemark-stream-append, tidemark-backfill-kafka, tidemark-bronze-ingest,"
-              + " tidemark-backfill-bronze, naive-stream-append).")
+              + " tidemark-backfill-bronze, naive-stream-append, flink-sql-blackhole,"
+              + " flink-sql-files).")
   List<String> only = new ArrayList<>();
 
   @Option(
@@ -183,6 +186,25 @@ public final class BenchCommand implements Callable<Integer> {
       defaultValue = "1g",
       description = "Heap of the broker + generator process (default ${DEFAULT-VALUE}).")
   String brokerHeap;
+
+  @Option(
+      names = "--no-flink",
+      description = "Skip the Flink SQL peer rows (scripts/bench then does not build bench/flink).")
+  boolean noFlink;
+
+  @Option(
+      names = "--flink-classpath",
+      hidden = true,
+      paramLabel = "FILE",
+      description = "File holding the classpath of the bench/flink module (set by scripts/bench).")
+  Path flinkClasspath;
+
+  @Option(
+      names = "--flink-unavailable",
+      hidden = true,
+      paramLabel = "REASON",
+      description = "Why the bench/flink module could not be built (set by scripts/bench).")
+  String flinkUnavailable;
 
   @Option(
       names = "--command-line",
@@ -292,10 +314,8 @@ public final class BenchCommand implements Callable<Integer> {
               new BronzeIngestCase(bronze),
               new TidemarkBronzeBackfillCase(ctx, bronze),
               new NaiveStreamCase(ctx),
-              new UnavailableCase(
-                  BenchReport.FLINK,
-                  "Flink SQL, same windowed query (peer engine)",
-                  "n/a (Flink peer not built yet)"));
+              flinkCase(ctx, data.bootstrapServers(), FlinkSqlCase.Sink.BLACKHOLE, outDir),
+              flinkCase(ctx, data.bootstrapServers(), FlinkSqlCase.Sink.FILES, outDir));
       CaseRunner runner = new CaseRunner(sparkMeter, brokerMeter, warmup, repeat, events);
       List<Measurement> rows = new ArrayList<>();
       for (BenchCase c : cases) {
@@ -359,6 +379,30 @@ public final class BenchCommand implements Callable<Integer> {
       spark.stop();
     }
     return 0;
+  }
+
+  /** The Flink peer's row, or why it cannot run: skipped, or its module could not be built. */
+  private BenchCase flinkCase(
+      BenchContext ctx, String bootstrap, FlinkSqlCase.Sink sink, Path outDir) throws IOException {
+    String id = FlinkSqlCase.id(sink);
+    String label = FlinkSqlCase.label(sink);
+    if (noFlink) {
+      return new UnavailableCase(id, label, "skipped (--no-flink)");
+    }
+    if (smoke) {
+      // A Flink JVM per row plus the first build of bench/flink cost minutes on CI's 2 cores.
+      return new UnavailableCase(id, label, "skipped in --smoke");
+    }
+    if (flinkClasspath == null) {
+      return new UnavailableCase(
+          id,
+          label,
+          flinkUnavailable != null
+              ? "n/a (" + flinkUnavailable + ")"
+              : "n/a (no --flink-classpath: run through scripts/bench, which builds bench/flink)");
+    }
+    String classpath = Files.readString(flinkClasspath, StandardCharsets.UTF_8).trim();
+    return new FlinkSqlCase(ctx, bootstrap, classpath, sink, outDir.resolve(id + ".log"));
   }
 
   private static Map<String, String> withLake(Map<String, String> base, Path lake) {

@@ -5,7 +5,7 @@ package dev.tidemark.bench;
  * peak memory of both, between {@link #begin()} and {@link #end()}.
  */
 final class PhaseMeter {
-  private final ProcessMeter spark;
+  private ProcessMeter spark;
   private final ProcessMeter broker;
   private long startNanos;
   private long endNanos;
@@ -19,6 +19,14 @@ final class PhaseMeter {
   PhaseMeter(ProcessMeter spark, ProcessMeter broker) {
     this.spark = spark;
     this.broker = broker;
+  }
+
+  /**
+   * Measures another process in the Spark JVM's place: a peer engine running in its own JVM. Call
+   * before {@link #begin()}.
+   */
+  void engine(ProcessMeter engine) {
+    this.spark = engine;
   }
 
   void begin() {

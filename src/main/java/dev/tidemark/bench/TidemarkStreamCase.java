@@ -10,6 +10,8 @@ import dev.tidemark.run.RunningPipeline;
 import dev.tidemark.run.StreamRunner;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tidemark's stream exactly as {@code tidemark stream --available-now} runs it ({@link
@@ -18,6 +20,7 @@ import java.util.Locale;
  * ending. Fails unless the result query read every loaded record and wrote rows.
  */
 final class TidemarkStreamCase implements BenchCase {
+  private static final Logger LOG = LoggerFactory.getLogger(TidemarkStreamCase.class);
   private final BenchContext ctx;
   private final OutputMode mode;
 
@@ -58,6 +61,7 @@ final class TidemarkStreamCase implements BenchCase {
       if (rows == 0) {
         throw new IllegalStateException(id() + " wrote no rows to " + config.tablePath(spec));
       }
+      LOG.info("bench {}: {} rows in {}", id(), rows, config.tablePath(spec));
       return QueryStats.state(running.gold());
     } finally {
       ctx.clean(name);

@@ -101,10 +101,10 @@ class BenchReportTest {
                 row(BenchReport.APPEND, 5),
                 row(BenchReport.BACKFILL, 4),
                 row(BenchReport.NAIVE, 50),
-                Measurement.unavailable(BenchReport.FLINK, "Flink", "n/a (not built)")));
+                Measurement.unavailable(BenchReport.FLINK_FILES, "Flink", "n/a (not built)")));
     assertEquals(0.4, report.ratio(BenchReport.UPDATE, BenchReport.BACKFILL), 1e-9);
     assertEquals(10, report.ratio(BenchReport.APPEND, BenchReport.NAIVE), 1e-9);
-    assertTrue(Double.isNaN(report.ratio(BenchReport.UPDATE, BenchReport.FLINK)));
+    assertTrue(Double.isNaN(report.ratio(BenchReport.UPDATE, BenchReport.FLINK_FILES)));
 
     String md = report.markdown();
     assertTrue(md.contains("| tidemark-stream-update label | 100,000 | 10.00 | 1.00 | 2.00 |"), md);
@@ -114,7 +114,7 @@ class BenchReportTest {
 
     String json = Json.write(report.json());
     assertTrue(json.contains("\"events_per_second\": 100000.0"), json);
-    assertTrue(json.contains("\"Tidemark (update) ÷ Flink SQL\": null"), json);
+    assertTrue(json.contains("\"Tidemark (update) ÷ Flink SQL → files\": null"), json);
   }
 
   @Test
