@@ -1,5 +1,6 @@
 package dev.tidemark.bench;
 
+import dev.tidemark.cli.CommandOutput;
 import dev.tidemark.cli.ConfOptions;
 import dev.tidemark.config.ConfigKeys;
 import dev.tidemark.config.OutputMode;
@@ -8,7 +9,6 @@ import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.run.SparkSessionFactory;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +58,8 @@ import picocli.CommandLine.Spec;
     })
 public final class BenchCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
+
+  @Mixin CommandOutput output;
 
   @Spec CommandSpec command;
 
@@ -274,11 +276,12 @@ public final class BenchCommand implements Callable<Integer> {
       if (loaded != events) {
         throw new IllegalStateException("loaded " + loaded + " of " + events + " events");
       }
-      out()
+      output
+          .out()
           .printf(
               "bench: %,d events loaded into %s (%d partitions) in %.1f s%n",
               loaded, topic, partitions, loadSeconds);
-      out().flush();
+      output.out().flush();
 
       SparkSession spark = SparkSessionFactory.create(config, "tidemark-bench");
       spark
@@ -335,11 +338,12 @@ public final class BenchCommand implements Callable<Integer> {
         for (ScalePoint p : ScalePoint.grid(scaleEvents, scaleKeys, events)) {
           String t = topic + "-" + p.topicSuffix();
           long n = data.load(t, partitions, p.events(), START, settings.span(), 43, p.keys());
-          out()
+          output
+              .out()
               .printf(
                   "bench: scaling, %,d events over %s cards loaded into %s%n",
                   n, p.keys() == 0 ? "the generator's 400" : String.format("%,d", p.keys()), t);
-          out().flush();
+          output.out().flush();
           CaseRunner once = new CaseRunner(sparkMeter, brokerMeter, 0, 1, n);
           scaling.add(
               new ScalePoint.Row(
@@ -372,10 +376,12 @@ public final class BenchCommand implements Callable<Integer> {
       Files.writeString(outDir.resolve("bench.md"), md, StandardCharsets.UTF_8);
       Files.writeString(
           outDir.resolve("bench.json"), Json.write(report.json()), StandardCharsets.UTF_8);
-      out().println();
-      out().print(md);
-      out().printf("%nwritten: %s, %s%n", outDir.resolve("bench.md"), outDir.resolve("bench.json"));
-      out().flush();
+      output.out().println();
+      output.out().print(md);
+      output
+          .out()
+          .printf("%nwritten: %s, %s%n", outDir.resolve("bench.md"), outDir.resolve("bench.json"));
+      output.out().flush();
       spark.stop();
     }
     return 0;
@@ -434,9 +440,5 @@ public final class BenchCommand implements Callable<Integer> {
 
   private List<String> args() {
     return command.commandLine().getParseResult().originalArgs();
-  }
-
-  private PrintWriter out() {
-    return command.commandLine().getOut();
   }
 }

@@ -14,9 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -39,11 +37,7 @@ import picocli.CommandLine.Spec;
 final class BackfillCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
 
-  @Spec CommandSpec command;
-
-  private java.io.PrintWriter out() {
-    return command.commandLine().getOut();
-  }
+  @Mixin CommandOutput output;
 
   @Option(
       names = {"-p", "--pipeline"},
@@ -104,7 +98,8 @@ final class BackfillCommand implements Callable<Integer> {
             PipelineRuntime.open(config, "tidemark-backfill-" + pipeline, List.of(spec))) {
       ReplaySource from =
           source != null ? source : ReplaySource.defaultFor(runtime.spark(), config, spec);
-      out()
+      output
+          .out()
           .printf(
               "backfill %s %s: reading %s%s%n",
               pipeline,
@@ -119,7 +114,8 @@ final class BackfillCommand implements Callable<Integer> {
           new BackfillRunner(runtime.spark(), config, from).run(spec, range, chunk, this::report);
       long rows =
           chunks.stream().filter(c -> !c.skipped()).mapToLong(c -> c.result().rowsWritten()).sum();
-      out()
+      output
+          .out()
           .printf(
               "backfill %s %s done from %s: %d chunks, %d skipped, %d rows written to %s%n",
               pipeline,
@@ -135,12 +131,14 @@ final class BackfillCommand implements Callable<Integer> {
 
   private void report(BackfillRunner.Chunk c) {
     if (c.skipped()) {
-      out()
+      output
+          .out()
           .printf(
               "backfill %s chunk %d/%d %s: skipped, done by an earlier run%n",
               pipeline, c.index(), c.total(), c.range());
     } else {
-      out()
+      output
+          .out()
           .printf(
               "backfill %s chunk %d/%d %s: %d rows, table version %d, %.1f s%n",
               pipeline,

@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -38,11 +36,7 @@ import picocli.CommandLine.Spec;
 final class RepairCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
 
-  @Spec CommandSpec command;
-
-  private java.io.PrintWriter out() {
-    return command.commandLine().getOut();
-  }
+  @Mixin CommandOutput output;
 
   @Option(
       names = {"-p", "--pipeline"},
@@ -71,7 +65,8 @@ final class RepairCommand implements Callable<Integer> {
       RepairRunner.Result r =
           new RepairRunner(runtime.spark(), config).run(spec, dryRun, this::report);
       RepairPlan plan = r.plan();
-      out()
+      output
+          .out()
           .printf(
               "repair %s: %d bronze records scanned since the last repair, %d late (event time"
                   + " more than %s behind arrival) in %d windows; stream watermark %s%n",
@@ -82,7 +77,8 @@ final class RepairCommand implements Callable<Integer> {
               plan.windows(),
               r.watermark() == null ? "none (no stream checkpoint)" : r.watermark());
       for (RepairPlan.Range range : plan.ranges()) {
-        out()
+        output
+            .out()
             .printf(
                 "  %s %s: %d windows, %d late records%n",
                 dryRun ? "would recompute" : "recomputed",
@@ -90,7 +86,8 @@ final class RepairCommand implements Callable<Integer> {
                 range.windowCount(),
                 range.lateRecords());
       }
-      out()
+      output
+          .out()
           .printf(
               "repair %s %s: %d windows in %d ranges from bronze, %d rows written to %s; %d late"
                   + " records of windows still open deferred to the next repair%n",
@@ -107,12 +104,14 @@ final class RepairCommand implements Callable<Integer> {
 
   private void report(BackfillRunner.Chunk c) {
     if (c.skipped()) {
-      out()
+      output
+          .out()
           .printf(
               "repair %s range %d/%d %s: skipped, done by an earlier run%n",
               pipeline, c.index(), c.total(), c.range());
     } else {
-      out()
+      output
+          .out()
           .printf(
               "repair %s range %d/%d %s: %d rows, table version %d, %.1f s%n",
               pipeline,

@@ -16,9 +16,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -41,11 +39,7 @@ import picocli.CommandLine.Spec;
 final class StreamCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
 
-  @Spec CommandSpec command;
-
-  private java.io.PrintWriter out() {
-    return command.commandLine().getOut();
-  }
+  @Mixin CommandOutput output;
 
   @Option(
       names = {"-p", "--pipeline"},
@@ -116,7 +110,7 @@ final class StreamCommand implements Callable<Integer> {
       }
     }
     for (RunningPipeline r : running) {
-      out().println(TableSummary.of(runtime.spark(), config, r.spec()).render());
+      output.out().println(TableSummary.of(runtime.spark(), config, r.spec()).render());
     }
     return 0;
   }

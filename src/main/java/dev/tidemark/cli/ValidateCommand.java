@@ -11,9 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -28,11 +26,7 @@ import picocli.CommandLine.Spec;
 final class ValidateCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
 
-  @Spec CommandSpec command;
-
-  private java.io.PrintWriter out() {
-    return command.commandLine().getOut();
-  }
+  @Mixin CommandOutput output;
 
   @Option(
       names = {"-p", "--pipeline"},
@@ -49,7 +43,8 @@ final class ValidateCommand implements Callable<Integer> {
     List<ConfigProblem> problems = new ArrayList<>();
     for (PipelineSpec spec : selected) {
       List<ConfigProblem> found = validator.check(spec);
-      out()
+      output
+          .out()
           .printf(
               "%-18s %s  (%s, %s mode)%n",
               spec.name(),

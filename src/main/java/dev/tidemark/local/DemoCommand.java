@@ -1,5 +1,6 @@
 package dev.tidemark.local;
 
+import dev.tidemark.cli.CommandOutput;
 import dev.tidemark.cli.ConfOptions;
 import dev.tidemark.config.ConfigKeys;
 import dev.tidemark.config.PipelineSpec;
@@ -24,9 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -42,11 +41,7 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
 
-  @Spec CommandSpec command;
-
-  private java.io.PrintWriter out() {
-    return command.commandLine().getOut();
-  }
+  @Mixin CommandOutput output;
 
   @Option(
       names = "--events",
@@ -68,7 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
       TidemarkConfig config =
           conf.load(Map.of(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers()));
       resetLocalLake(config);
-      out()
+      output
+          .out()
           .printf(
               "Kafka (KRaft, in-process) at %s; lake at %s%n",
               kafka.bootstrapServers(), config.lake());
@@ -83,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
                 GenerateCommand.generatorOf(spec),
                 GeneratorSettings.of(start, span, events, spec.name().hashCode()));
         EventProducer.send(kafka.bootstrapServers(), topic, generated);
-        out().printf("sent %s to %s%n", SampleEvents.describe(generated), topic);
+        output.out().printf("sent %s to %s%n", SampleEvents.describe(generated), topic);
       }
 
       PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-demo", config.pipelines());
@@ -92,7 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
       for (PipelineSpec spec : config.pipelines()) {
         running.add(streams.start(spec, TriggerSpec.availableNowTrigger()));
       }
-      out().printf("streaming %d pipelines until caught up...%n", running.size());
+      output.out().printf("streaming %d pipelines until caught up...%n", running.size());
       for (RunningPipeline r : running) {
         r.awaitTermination();
       }
@@ -102,16 +98,20 @@ public final class DemoCommand implements Callable<Integer> {
       WindowRange hour =
           WindowRange.covering(start, start.plus(Duration.ofHours(1)), first.window());
       BackfillRunner.Result backfill = new BackfillRunner(runtime.spark(), config).run(first, hour);
-      out()
+      output
+          .out()
           .printf(
               "backfill %s %s: %d rows replaced atomically (table version %d)%n",
               first.name(), hour, backfill.rowsWritten(), backfill.tableVersion());
 
       for (PipelineSpec spec : config.pipelines()) {
-        out().print(dev.tidemark.cli.TableSummary.of(runtime.spark(), config, spec).render());
-        out().flush();
+        output
+            .out()
+            .print(dev.tidemark.cli.TableSummary.of(runtime.spark(), config, spec).render());
+        output.out().flush();
       }
-      out()
+      output
+          .out()
           .printf(
               "%ndemo finished in %.0f s. Next: scripts/tidemark status (health of each pipeline)%n",
               (System.nanoTime() - started) / 1e9);

@@ -1,5 +1,6 @@
 package dev.tidemark.local;
 
+import dev.tidemark.cli.CommandOutput;
 import dev.tidemark.cli.ConfOptions;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
@@ -10,9 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -31,11 +30,7 @@ import picocli.CommandLine.Spec;
 public final class GenerateCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
 
-  @Spec CommandSpec command;
-
-  private java.io.PrintWriter out() {
-    return command.commandLine().getOut();
-  }
+  @Mixin CommandOutput output;
 
   @Option(
       names = {"-p", "--pipeline"},
@@ -88,7 +83,8 @@ public final class GenerateCommand implements Callable<Integer> {
     List<GeneratedEvent> generated = SampleEvents.generate(generatorOf(spec), settings);
     String topic = spec.source().topics().get(0);
     EventProducer.send(config.bootstrapServers(), topic, generated);
-    out()
+    output
+        .out()
         .printf(
             "sent %s to %s at %s%n",
             SampleEvents.describe(generated), topic, config.bootstrapServers());
