@@ -5,7 +5,6 @@ import dev.tidemark.config.ConfigLoader;
 import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.SinkSpec;
-import dev.tidemark.config.SourceSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.local.EmbeddedKafka;
 import java.util.List;
@@ -55,24 +54,10 @@ public final class TestLake {
     String topic =
         spec.source().topics().get(0) + "-" + UUID.randomUUID().toString().substring(0, 8);
     broker.createTopics(List.of(topic), 2);
-    SourceSpec s = spec.source();
-    return new PipelineSpec(
-        spec.name(),
-        spec.description(),
-        spec.file(),
-        new SourceSpec(
-            List.of(topic),
-            s.format(),
-            s.schemaDdl(),
-            s.eventTimeColumn(),
-            s.watermarkDelay(),
-            Map.of("maxOffsetsPerTrigger", Integer.toString(batchSize))),
-        spec.sql(),
-        spec.sqlFile(),
-        spec.window(),
-        spec.sink(),
-        spec.generator(),
-        spec.expectations());
+    return spec.withSource(
+        spec.source()
+            .withTopics(List.of(topic))
+            .withOptions(Map.of("maxOffsetsPerTrigger", Integer.toString(batchSize))));
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.tidemark.bench;
 
 import dev.tidemark.config.PipelineSpec;
-import dev.tidemark.config.SourceSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.WindowRange;
 import java.io.IOException;
@@ -70,25 +69,9 @@ record BenchContext(
     if (sourceOptions.isEmpty() && spec.source().topics().equals(List.of(topic))) {
       return spec;
     }
-    SourceSpec s = spec.source();
-    Map<String, String> options = new LinkedHashMap<>(s.options());
+    Map<String, String> options = new LinkedHashMap<>(spec.source().options());
     options.putAll(sourceOptions);
-    return new PipelineSpec(
-        spec.name(),
-        spec.description(),
-        spec.file(),
-        new SourceSpec(
-            List.of(topic),
-            s.format(),
-            s.schemaDdl(),
-            s.eventTimeColumn(),
-            s.watermarkDelay(),
-            options),
-        spec.sql(),
-        spec.sqlFile(),
-        spec.window(),
-        spec.sink(),
-        spec.generator());
+    return spec.withSource(spec.source().withTopics(List.of(topic)).withOptions(options));
   }
 
   /** Removes a run's lake once it has been checked. */

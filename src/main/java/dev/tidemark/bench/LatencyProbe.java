@@ -5,8 +5,6 @@ import static org.apache.spark.sql.functions.expr;
 
 import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
-import dev.tidemark.config.SinkSpec;
-import dev.tidemark.config.SourceSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.run.PipelineRuntime;
@@ -163,33 +161,8 @@ final class LatencyProbe {
   }
 
   private static PipelineSpec onTopic(PipelineSpec spec, String topic) {
-    SourceSpec s = spec.source();
-    SinkSpec k = spec.sink();
-    return new PipelineSpec(
-            spec.name(),
-            spec.description(),
-            spec.file(),
-            new SourceSpec(
-                List.of(topic),
-                s.format(),
-                s.schemaDdl(),
-                s.eventTimeColumn(),
-                s.watermarkDelay(),
-                s.options()),
-            spec.sql(),
-            spec.sqlFile(),
-            spec.window(),
-            k,
-            spec.generator())
-        .withSink(
-            new SinkSpec(
-                k.table(),
-                k.path(),
-                k.partitionBy(),
-                k.keys(),
-                OutputMode.UPDATE,
-                k.trigger(),
-                k.zorderBy()));
+    return spec.withSource(spec.source().withTopics(List.of(topic)))
+        .withSink(spec.sink().withOutputMode(OutputMode.UPDATE));
   }
 
   private static void waitFor(java.util.function.BooleanSupplier done, long timeoutMs, String what)

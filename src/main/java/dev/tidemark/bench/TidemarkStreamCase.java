@@ -2,7 +2,6 @@ package dev.tidemark.bench;
 
 import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
-import dev.tidemark.config.SinkSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.run.PipelineRuntime;
@@ -69,9 +68,6 @@ final class TidemarkStreamCase implements BenchCase {
   }
 
   private PipelineSpec withMode(PipelineSpec spec) {
-    SinkSpec s = spec.sink();
-    return spec.withSink(
-        new SinkSpec(
-            s.table(), s.path(), s.partitionBy(), s.keys(), mode, s.trigger(), s.zorderBy()));
+    return spec.withSink(spec.sink().withOutputMode(mode));
   }
 }

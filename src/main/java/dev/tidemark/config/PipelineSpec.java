@@ -52,6 +52,11 @@ public record PipelineSpec(
     this(name, description, file, source, sql, sqlFile, window, sink, generator, Map.of());
   }
 
+  public PipelineSpec withSource(SourceSpec newSource) {
+    return new PipelineSpec(
+        name, description, file, newSource, sql, sqlFile, window, sink, generator, expectations);
+  }
+
   public PipelineSpec withSink(SinkSpec newSink) {
     return new PipelineSpec(
         name, description, file, source, sql, sqlFile, window, newSink, generator, expectations);

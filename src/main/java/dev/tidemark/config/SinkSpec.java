@@ -20,4 +20,10 @@ public record SinkSpec(
     List<String> keys,
     OutputMode outputMode,
     TriggerSpec trigger,
-    List<String> zorderBy) {}
+    List<String> zorderBy) {
+
+  /** The same sink in another output mode. */
+  public SinkSpec withOutputMode(OutputMode mode) {
+    return new SinkSpec(table, path, partitionBy, keys, mode, trigger, zorderBy);
+  }
+}

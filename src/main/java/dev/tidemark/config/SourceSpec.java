@@ -21,4 +21,15 @@ public record SourceSpec(
     String schemaDdl,
     String eventTimeColumn,
     Duration watermarkDelay,
-    Map<String, String> options) {}
+    Map<String, String> options) {
+
+  /** The same source reading other topics. */
+  public SourceSpec withTopics(List<String> newTopics) {
+    return new SourceSpec(newTopics, format, schemaDdl, eventTimeColumn, watermarkDelay, options);
+  }
+
+  /** The same source with other Kafka source options. */
+  public SourceSpec withOptions(Map<String, String> newOptions) {
+    return new SourceSpec(topics, format, schemaDdl, eventTimeColumn, watermarkDelay, newOptions);
+  }
+}

@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tidemark.InProcessCli;
+import dev.tidemark.InProcessCli.Result;
 import dev.tidemark.PipelineFixture;
 import dev.tidemark.TestSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The command line as a user meets it: exit codes, and errors that name the file and the problem
@@ -21,17 +20,8 @@ import picocli.CommandLine;
 class CliIT {
   @TempDir Path dir;
 
-  record Result(int exitCode, String out, String err) {}
-
   static Result run(String... args) {
-    TestSpark.session(); // the commands reuse the test JVM's session
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = TidemarkCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
+    return InProcessCli.run(args);
   }
 
   private void assertNothingStartedOrWritten() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tidemark.InProcessCli;
 import dev.tidemark.TestKafka;
 import dev.tidemark.TestLake;
 import dev.tidemark.config.PipelineSpec;
@@ -51,8 +52,8 @@ class StatusIT {
       "--set", "tidemark.kafka.bootstrap-servers=" + config.bootstrapServers()
     };
 
-    CliIT.Result stream =
-        CliIT.run(concat(new String[] {"stream", "-p", PIPELINE, "--available-now"}, lake));
+    InProcessCli.Result stream =
+        InProcessCli.run(concat(new String[] {"stream", "-p", PIPELINE, "--available-now"}, lake));
     assertEquals(0, stream.exitCode(), stream.err());
 
     Dataset<Row> gold =
@@ -82,8 +83,8 @@ class StatusIT {
     assertEquals(
         sent.stream().filter(e -> e.kind() == GeneratedEvent.Kind.MALFORMED).count(), quarantined);
 
-    CliIT.Result status =
-        CliIT.run(concat(new String[] {"status", "-p", PIPELINE, "--json"}, lake));
+    InProcessCli.Result status =
+        InProcessCli.run(concat(new String[] {"status", "-p", PIPELINE, "--json"}, lake));
     assertEquals(0, status.exitCode(), status.err());
     JsonNode s = new ObjectMapper().readTree(status.out()).get(0);
     assertEquals(PIPELINE, s.get("pipeline").asText());
@@ -115,7 +116,8 @@ class StatusIT {
       assertEquals(sent.size(), committed, "committed offsets cover every record");
     }
 
-    CliIT.Result text = CliIT.run(concat(new String[] {"status", "-p", PIPELINE}, lake));
+    InProcessCli.Result text =
+        InProcessCli.run(concat(new String[] {"status", "-p", PIPELINE}, lake));
     assertTrue(text.out().contains("watermark") && text.out().contains("quarantined"), text.out());
   }
 

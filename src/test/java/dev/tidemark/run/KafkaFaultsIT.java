@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tidemark.CardPipelineFiles;
+import dev.tidemark.InProcessCli;
+import dev.tidemark.InProcessCli.Result;
 import dev.tidemark.TestKafka;
 import dev.tidemark.TestLake;
 import dev.tidemark.TestSpark;
@@ -18,8 +20,6 @@ import dev.tidemark.local.EventProducer;
 import dev.tidemark.local.GeneratorSettings;
 import dev.tidemark.local.SampleEvents;
 import dev.tidemark.source.KafkaReachability;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +38,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Kafka misbehaving under a stream: down at start, gone for a while mid-run, or no longer holding
@@ -50,17 +49,8 @@ class KafkaFaultsIT {
 
   @TempDir Path dir;
 
-  record Result(int exitCode, String out, String err) {}
-
   static Result cli(String... args) {
-    TestSpark.session(); // the commands reuse the test JVM's session
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = TidemarkCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
+    return InProcessCli.run(args);
   }
 
   @Test
