@@ -8,9 +8,13 @@ import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.run.BackfillRunner;
+import dev.tidemark.run.BronzeIngest;
 import dev.tidemark.run.PipelineRuntime;
+import dev.tidemark.run.RepairRunner;
+import dev.tidemark.run.RunningBronze;
 import dev.tidemark.run.RunningPipeline;
 import dev.tidemark.run.StreamRunner;
+import dev.tidemark.source.ReplaySource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +36,10 @@ import picocli.CommandLine.Option;
     name = "demo",
     description = {
       "The whole flow on this machine, with nothing to install: starts a Kafka broker (KRaft) in"
-          + " this process, sends sample events for every pipeline, runs the streams until caught"
-          + " up, backfills one hour of the first pipeline, and prints a summary per table.",
+          + " this process, sends sample events for every pipeline, runs the streams and the bronze"
+          + " ingest of their topics until caught up, repairs the first pipeline's windows that"
+          + " the stream closed without their late events (from bronze), backfills one hour of it,"
+          + " and prints a summary per table.",
       "Starts from an empty local lake (tidemark.lake, default target/tidemark-lake).",
       ""
     },
@@ -88,21 +94,55 @@ public final class DemoCommand implements Callable<Integer> {
       for (PipelineSpec spec : config.pipelines()) {
         running.add(streams.start(spec, TriggerSpec.availableNowTrigger()));
       }
-      output.out().printf("streaming %d pipelines until caught up...%n", running.size());
-      for (RunningPipeline r : running) {
-        r.awaitTermination();
-      }
-      runtime.close();
-
-      PipelineSpec first = config.pipelines().get(0);
-      WindowRange hour =
-          WindowRange.covering(start, start.plus(Duration.ofHours(1)), first.window());
-      BackfillRunner.Result backfill = new BackfillRunner(runtime.spark(), config).run(first, hour);
+      List<String> topics = BronzeIngest.topicsOf(config.pipelines());
+      RunningBronze bronze =
+          config.bronze().enabled()
+              ? new BronzeIngest(runtime.spark(), config)
+                  .start(topics, TriggerSpec.availableNowTrigger())
+              : RunningBronze.none();
       output
           .out()
           .printf(
-              "backfill %s %s: %d rows replaced atomically (table version %d)%n",
-              first.name(), hour, backfill.rowsWritten(), backfill.tableVersion());
+              "streaming %d pipelines%s until caught up...%n",
+              running.size(),
+              config.bronze().enabled() ? " and the bronze ingest of " + topics : "");
+      for (RunningPipeline r : running) {
+        r.awaitTermination();
+      }
+      bronze.awaitTermination();
+      runtime.close();
+
+      PipelineSpec first = config.pipelines().get(0);
+      if (config.bronze().enabled()) {
+        RepairRunner.Result repair =
+            new RepairRunner(runtime.spark(), config).run(first, false, c -> {});
+        output
+            .out()
+            .printf(
+                "repair %s: %d late events found in bronze, %d closed windows recomputed from"
+                    + " bronze (%d rows); %d late events of windows still open wait for the next"
+                    + " repair%n",
+                first.name(),
+                repair.plan().lateRecords(),
+                repair.plan().windows(),
+                repair.rowsWritten(),
+                repair.plan().deferredRecords());
+      }
+      WindowRange hour =
+          WindowRange.covering(start, start.plus(Duration.ofHours(1)), first.window());
+      BackfillRunner backfillRunner =
+          new BackfillRunner(
+              runtime.spark(), config, ReplaySource.defaultFor(runtime.spark(), config, first));
+      BackfillRunner.Result backfill = backfillRunner.run(first, hour);
+      output
+          .out()
+          .printf(
+              "backfill %s %s from %s: %d rows replaced atomically (table version %d)%n",
+              first.name(),
+              hour,
+              backfillRunner.source().label(),
+              backfill.rowsWritten(),
+              backfill.tableVersion());
 
       for (PipelineSpec spec : config.pipelines()) {
         output
