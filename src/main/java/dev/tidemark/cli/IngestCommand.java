@@ -13,9 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -38,7 +36,7 @@ import picocli.CommandLine.Spec;
 final class IngestCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
 
-  @Spec CommandSpec command;
+  @Mixin CommandOutput output;
 
   @Option(
       names = {"-p", "--pipeline"},
@@ -68,9 +66,8 @@ final class IngestCommand implements Callable<Integer> {
     runtime.close();
     Runtime.getRuntime().removeShutdownHook(stopper);
     for (String topic : topics) {
-      command
-          .commandLine()
-          .getOut()
+      output
+          .out()
           .printf(
               "bronze %s: %d records in %s%n",
               topic,

@@ -14,9 +14,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -41,7 +39,7 @@ import picocli.CommandLine.Spec;
 final class MaintainCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
 
-  @Spec CommandSpec command;
+  @Mixin CommandOutput output;
 
   @Option(
       names = {"-p", "--pipeline"},
@@ -76,7 +74,7 @@ final class MaintainCommand implements Callable<Integer> {
     if (retain != null && retain.compareTo(guard.safeRetention(path)) < 0) {
       guard.vacuum(spec.sink().table(), path, retain); // refuses with the reason, before any work
     }
-    var out = command.commandLine().getOut();
+    var out = output.out();
     if (!noCompact) {
       Instant wm = watermark;
       if (wm == null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.ops.BronzeStatus;
 import dev.tidemark.ops.PipelineStatus;
 import dev.tidemark.ops.StatusReader;
 import dev.tidemark.run.SparkSessionFactory;
@@ -14,9 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -37,7 +36,7 @@ import picocli.CommandLine.Spec;
 final class StatusCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
 
-  @Spec CommandSpec command;
+  @Mixin CommandOutput output;
 
   @Option(
       names = {"-p", "--pipeline"},
@@ -62,17 +61,16 @@ final class StatusCommand implements Callable<Integer> {
       for (PipelineStatus s : statuses) {
         out.add(asMap(s));
       }
-      command
-          .commandLine()
-          .getOut()
+      output
+          .out()
           .println(
               new ObjectMapper()
                   .enable(SerializationFeature.INDENT_OUTPUT)
                   .writeValueAsString(out));
     } else {
-      statuses.forEach(s -> command.commandLine().getOut().print(render(s)));
+      statuses.forEach(s -> output.out().print(render(s)));
     }
-    command.commandLine().getOut().flush();
+    output.out().flush();
     return 0;
   }
 
@@ -95,6 +93,19 @@ final class StatusCommand implements Callable<Integer> {
     m.put("state_rows", s.stateRows());
     m.put("quarantined", s.quarantined());
     m.put("late_dropped", s.lateDropped());
+    List<Map<String, Object>> bronze = new ArrayList<>();
+    for (BronzeStatus z : s.bronze()) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("topic", z.topic());
+      t.put("path", z.path());
+      t.put("table_version", z.tableVersion());
+      t.put("size_bytes", z.sizeBytes());
+      t.put("records", z.records());
+      t.put("last_batch_time", z.lastBatchTime() == null ? null : z.lastBatchTime().toString());
+      t.put("kafka_offsets_behind", z.offsetsBehind());
+      bronze.add(t);
+    }
+    m.put("bronze", bronze);
     m.put("warnings", s.warnings());
     return m;
   }
@@ -127,6 +138,20 @@ final class StatusCommand implements Callable<Integer> {
         String.format("  quarantined  %d   late dropped %d%n", s.quarantined(), s.lateDropped()));
     b.append(String.format("  location     %s%n", s.tablePath()));
     b.append(String.format("  checkpoint   %s%n", s.checkpoint()));
+    for (BronzeStatus z : s.bronze()) {
+      b.append(
+          z.records() == null
+              ? String.format("  bronze       %s: no table yet at %s%n", z.topic(), z.path())
+              : String.format(
+                  "  bronze       %s: %,d records, %s, version %d, last ingest %s, kafka behind"
+                      + " %s records%n",
+                  z.topic(),
+                  z.records(),
+                  bytes(z.sizeBytes()),
+                  z.tableVersion(),
+                  orDash(z.lastBatchTime()),
+                  orDash(z.offsetsBehind())));
+    }
     for (String w : s.warnings()) {
       b.append(String.format("  WARNING      %s%n", w));
     }

@@ -47,7 +47,7 @@ public record BatchMetrics(
     Long recordsQuarantined,
     Long offsetsBehindLatest) {
 
-  private static final String BRONZE_PREFIX = "bronze:";
+  static final String BRONZE_PREFIX = "bronze:";
 
   public static final StructType SCHEMA =
       new StructType()

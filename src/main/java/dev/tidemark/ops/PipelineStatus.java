@@ -27,6 +27,7 @@ public record PipelineStatus(
     Long stateRows,
     long quarantined,
     long lateDropped,
+    List<BronzeStatus> bronze,
     List<String> warnings) {
 
   public Long averageFileBytes() {

@@ -14,7 +14,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Builds a {@link PipelineStatus} from what is in the lake: the result table's Delta metadata, the
- * metrics table and the quarantine table. Reads only; needs no running stream.
+ * metrics table, the quarantine table and the bronze tables of the pipeline's topics. Reads only;
+ * needs no running stream.
  */
 public final class StatusReader {
   /** Batches looked at for the state-growth warning. */
@@ -117,7 +118,45 @@ public final class StatusReader {
         last == null ? null : last.getLong(last.fieldIndex("state_rows")),
         quarantined,
         late,
+        spec.source().topics().stream().map(this::bronze).toList(),
         warnings);
+  }
+
+  private BronzeStatus bronze(String topic) {
+    String path = config.bronzePath(topic);
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      return new BronzeStatus(topic, path, null, null, null, null, null);
+    }
+    long version = DeltaTable.forPath(spark, path).history(1).first().getLong(0);
+    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
+    long size = detail.getLong(detail.fieldIndex("sizeInBytes"));
+    long records = spark.read().format("delta").load(path).count();
+    Row last = null;
+    if (DeltaTable.isDeltaTable(spark, config.metricsPath())) {
+      List<Row> rows =
+          spark
+              .read()
+              .format("delta")
+              .load(config.metricsPath())
+              .where(
+                  col("pipeline")
+                      .equalTo(BatchMetrics.BRONZE_PREFIX + topic)
+                      .and(col("query").equalTo("bronze")))
+              .orderBy(col("batch_time").desc(), col("batch_id").desc())
+              .limit(1)
+              .collectAsList();
+      last = rows.isEmpty() ? null : rows.get(0);
+    }
+    return new BronzeStatus(
+        topic,
+        path,
+        version,
+        size,
+        records,
+        last == null ? null : instant(last, "batch_time"),
+        last == null || last.isNullAt(last.fieldIndex("offsets_behind_latest"))
+            ? null
+            : last.getLong(last.fieldIndex("offsets_behind_latest")));
   }
 
   /**

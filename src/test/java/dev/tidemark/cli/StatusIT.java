@@ -98,6 +98,11 @@ class StatusIT {
         gold.agg(org.apache.spark.sql.functions.sum("late_rows_dropped")).first().getLong(0),
         s.get("late_dropped").asLong(),
         "the late count is the metrics table's");
+    JsonNode bronze = s.get("bronze").get(0);
+    assertEquals(
+        sent.size(), bronze.get("records").asLong(), "bronze keeps every record: " + bronze);
+    assertEquals(0, bronze.get("kafka_offsets_behind").asLong(), bronze.toString());
+    assertNotNull(Instant.parse(bronze.get("last_batch_time").asText()));
 
     // Standard lag tools see the pipeline: its consumer group holds the processed offsets.
     try (Admin admin =
@@ -119,6 +124,9 @@ class StatusIT {
     InProcessCli.Result text =
         InProcessCli.run(concat(new String[] {"status", "-p", PIPELINE}, lake));
     assertTrue(text.out().contains("watermark") && text.out().contains("quarantined"), text.out());
+    assertTrue(
+        text.out().contains(String.format("bronze       %s: %,d records", topic, sent.size())),
+        text.out());
   }
 
   private static String[] concat(String[] a, String[] b) {
