@@ -18,51 +18,97 @@ import dev.tidemark.local.GeneratedEvent;
 import dev.tidemark.local.GeneratedEvent.Kind;
 import dev.tidemark.local.GeneratorSettings;
 import dev.tidemark.local.SampleEvents;
+import dev.tidemark.pipeline.BronzeRecords;
+import io.delta.tables.DeltaTable;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Exactly-once across crashes: a separate driver process ({@code tidemark stream --available-now}
- * in a child JVM) is killed with SIGKILL at random points, at least {@value #KILLS} times, and
+ * in a child JVM, bronze ingest included) is killed with SIGKILL at least {@value #KILLS} times and
  * restarted from its checkpoints until it has consumed all input. Its tables must then equal, row
- * for row, those of an uninterrupted run over the same topic: gold in update mode (MERGE), gold in
- * append mode and both quarantine tables (the input holds malformed records and rule violations).
+ * for row, those of an uninterrupted run over the same topic (in this JVM): bronze (ingest time
+ * aside), gold in update mode (MERGE), gold in append mode and both quarantine tables (the input
+ * holds malformed records and rule violations). Bronze must hold every record of the topic exactly
+ * once, and the MERGE table must have applied every batch once: as many MERGE commits as the
+ * uninterrupted run (a MERGE of full aggregates applied twice leaves the same rows, so only the
+ * history shows it).
  *
- * <p>The kill delays come from a seeded random generator; the seed and every kill point (time, last
- * planned and committed batch per query, table versions) are logged and written to {@code
- * target/stream-crash-it/kill-points.txt}. Rerun a failure with {@code -Dtidemark.crash.seed=N}.
+ * <p>Two kinds of kill, both placed by watching the files the driver writes (never by fixed
+ * sleeps):
+ *
+ * <ul>
+ *   <li>{@link KillKind#RANDOM}: after the first batch commit of the run (any of its five queries)
+ *       and 0 to 1999 ms more, so kills land inside and between micro-batches while each run moves
+ *       the input on by little (the update query, the slowest, has only 6 batches);
+ *   <li>{@link KillKind#MERGE_NOT_CHECKPOINTED}: the dangerous window. As soon as the update-mode
+ *       gold query has committed the MERGE of batch N to the Delta log but not yet written {@code
+ *       commits/N} to its checkpoint. The restarted query replays batch N, and only Delta's
+ *       transaction id (query id, batch id) keeps the MERGE from being applied twice. The window
+ *       (Delta's post-commit work, the end of the foreachBatch, the commit-log write) measured 0.1
+ *       to 1.2 s on a busy 2-core machine; this test polls every millisecond and checks after the
+ *       kill that {@code commits/N} is really absent. A kill that came too late counts as an
+ *       ordinary kill and the next kill tries the window again; the test fails if none hit it.
+ * </ul>
+ *
+ * <p>Cost: six driver JVMs (five killed, one that finishes), each paying a Spark start and the
+ * first batches of five queries, about 50 s of CPU each (see the CPU column of the kill points);
+ * the uninterrupted run shares this JVM with the Kafka broker and starts beside the first driver.
+ * The input is kept small (212 records: 5 micro-batches per pipeline query, 3 for bronze).
+ *
+ * <p>The seed decides which kill first aims at the window (the 1st to 3rd), which MERGE of that run
+ * it catches (the 1st or 2nd) and the random kills. The seed and every kill point (kind, whether
+ * the window was hit, last planned and committed batch per query, table versions) are logged and
+ * written to {@code target/stream-crash-it/kill-points.txt}. Rerun a failure with {@code
+ * -Dtidemark.crash.seed=N}.
  */
 class StreamCrashIT {
   private static final Logger LOG = LoggerFactory.getLogger(StreamCrashIT.class);
   static final int KILLS = 5;
-  static final int EVENTS = 300;
+  static final int EVENTS = 200;
   static final int BATCH = 50;
+  static final int BRONZE_BATCH = 100;
   static final Instant START = Instant.parse("2026-05-05T05:00:00Z");
 
   static final String UPDATE = "cards-update";
   static final String APPEND = "cards-append";
+
+  /** How a kill was placed (see the class comment). */
+  enum KillKind {
+    RANDOM,
+    MERGE_NOT_CHECKPOINTED
+  }
 
   /**
    * A table both runs write, with the columns that legitimately differ between runs (wall-clock
@@ -71,11 +117,16 @@ class StreamCrashIT {
   record ComparedTable(
       String name, Function<TidemarkConfig, String> path, List<String> ignoredColumns) {}
 
-  /** Every table compared; one line per table (add bronze here once it exists). */
+  /** Every table compared; one line per table. */
   static List<ComparedTable> comparedTables(TidemarkConfig any) {
     PipelineSpec update = any.pipeline(UPDATE).orElseThrow();
     PipelineSpec append = any.pipeline(APPEND).orElseThrow();
+    String topic = update.source().topics().get(0);
     return List.of(
+        new ComparedTable(
+            "bronze of " + topic,
+            c -> c.bronzePath(topic),
+            List.of(BronzeRecords.INGEST_TIME, BronzeRecords.INGEST_DATE)),
         new ComparedTable("gold, update mode (MERGE)", c -> c.tablePath(update), List.of()),
         new ComparedTable("gold, append mode", c -> c.tablePath(append), List.of()),
         new ComparedTable(
@@ -94,11 +145,162 @@ class StreamCrashIT {
             .resolve("target/stream-crash-it/" + UUID.randomUUID().toString().substring(0, 8));
     String topic = "crash-" + UUID.randomUUID().toString().substring(0, 8);
     Path conf = CardPipelineFiles.write(work, topic, BATCH, "update", "append");
+    // Bronze in several micro-batches too, so kills land inside its batches as well.
+    Files.writeString(
+        conf,
+        ConfigKeys.BRONZE_OPTIONS + ".maxOffsetsPerTrigger = " + BRONZE_BATCH + "\n",
+        StandardOpenOption.APPEND);
     TidemarkConfig crashed = load(conf, work.resolve("crashed-lake"));
     TidemarkConfig reference = load(conf, work.resolve("reference-lake"));
+    Path killPointsFile = work.getParent().resolve("kill-points.txt");
 
     // Given a topic holding card transactions, some malformed and some breaking the rule.
+    long testStart = System.nanoTime();
     TestKafka.broker().createTopics(List.of(topic), 2);
+    List<GeneratedEvent> input = input(seed);
+    EventProducer.send(crashed.bootstrapServers(), topic, input);
+
+    // The uninterrupted run, in this JVM, while the other one is being killed (started beside the
+    // first driver, not before it).
+    CompletableFuture<Uninterrupted> uninterrupted =
+        CompletableFuture.supplyAsync(() -> Uninterrupted.start(reference, topic));
+
+    // When the driver is killed and restarted until it has consumed everything: the seed picks the
+    // kill that first aims at the MERGE-before-checkpoint window; until one hits it, every later
+    // kill aims at it too.
+    int firstWindowKill = 1 + random.nextInt(3);
+    List<String> killPoints = new ArrayList<>(List.of("seed " + seed));
+    int kills = 0;
+    int windowHits = 0;
+    Process driver = null;
+    try {
+      for (int incarnation = 1; ; incarnation++) {
+        Path log = work.resolve("driver-" + incarnation + ".log");
+        KillKind kind =
+            kills + 1 >= firstWindowKill && windowHits == 0
+                ? KillKind.MERGE_NOT_CHECKPOINTED
+                : KillKind.RANDOM;
+        long nextVersion = last(mergeLog(crashed), ".json").orElse(-1) + 1;
+        driver = TidemarkProcess.start(log, streamArgs(conf, crashed));
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.MINUTES.toNanos(10);
+        if (kills >= KILLS) {
+          double cpu = 0;
+          while (!driver.waitFor(100, TimeUnit.MILLISECONDS)) {
+            assertTrue(System.nanoTime() < started + TimeUnit.MINUTES.toNanos(12), "last run ends");
+            cpu = Math.max(cpu, cpuSeconds(driver));
+          }
+          assertEquals(0, driver.exitValue(), TidemarkProcess.output(log));
+          String end =
+              String.format(
+                  "run %d consumed the rest and exited 0 at %.1f s (up %.1f s, CPU %.1f s): %s",
+                  incarnation,
+                  (System.nanoTime() - testStart) / 1e9,
+                  (System.nanoTime() - started) / 1e9,
+                  cpu,
+                  progress(crashed));
+          LOG.info(end);
+          killPoints.add(end);
+          Files.write(killPointsFile, killPoints);
+          break;
+        }
+        Kill kill =
+            kind == KillKind.RANDOM
+                ? killAtRandom(driver, crashed, random, deadline, log)
+                : killInMergeWindow(
+                    driver, crashed, nextVersion, 1 + random.nextInt(2), deadline, log);
+        windowHits += kill.windowHit() ? 1 : 0;
+        kills++;
+        String point =
+            String.format(
+                "kill %d %s at %.1f s (run %d up %.1f s, CPU %.1f s), %s: %s",
+                kills,
+                kind,
+                (System.nanoTime() - testStart) / 1e9,
+                incarnation,
+                (System.nanoTime() - started) / 1e9,
+                kill.driverCpuSeconds(),
+                kill.how(),
+                progress(crashed));
+        LOG.info(point);
+        killPoints.add(point);
+        Files.write(killPointsFile, killPoints);
+      }
+    } finally {
+      if (driver != null && driver.isAlive()) {
+        driver.destroyForcibly().waitFor();
+      }
+    }
+    uninterrupted.join().awaitTermination();
+    LOG.info(
+        "uninterrupted run done at {} s; this JVM used {} s CPU (reference run, Kafka broker)",
+        (System.nanoTime() - testStart) / 1_000_000_000,
+        ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime()
+            / 1_000_000_000);
+
+    // Then every table is identical to the uninterrupted run's, row for row.
+    assertTrue(kills >= KILLS, "killed at least " + KILLS + " times");
+    assertTrue(
+        windowHits > 0,
+        "a kill landed between a MERGE commit and its checkpoint commit (seed " + seed + ")");
+    for (ComparedTable t : comparedTables(reference)) {
+      List<String> expected = rows(t, reference);
+      List<String> actual = rows(t, crashed);
+      assertFalse(expected.isEmpty(), t.name() + " is not empty");
+      assertEquals(expected.size(), actual.size(), t.name() + ": row count (seed " + seed + ")");
+      assertEquals(expected, actual, t.name() + " (seed " + seed + ")");
+      LOG.info("{}: {} rows, identical", t.name(), actual.size());
+    }
+    // Bronze holds every record of the topic exactly once.
+    Dataset<Row> bronze = TestSpark.table(crashed.bronzePath(topic));
+    assertEquals(input.size(), bronze.count(), "bronze holds every record");
+    assertEquals(
+        input.size(),
+        bronze.select("partition", "offset").distinct().count(),
+        "no record twice in bronze");
+    // Every batch was MERGEd once: the replay after the window kill was skipped.
+    assertEquals(
+        merges(reference),
+        merges(crashed),
+        "MERGE commits of the update-mode table, one per batch (seed " + seed + ")");
+    long malformed = input.stream().filter(e -> e.kind() == Kind.MALFORMED).count();
+    assertEquals(
+        malformed + 12,
+        TestSpark.table(crashed.quarantinePath(crashed.pipeline(UPDATE).orElseThrow())).count(),
+        "every malformed record and rule violation quarantined once");
+  }
+
+  /** The uninterrupted run: both pipelines and the bronze ingest, available-now, in this JVM. */
+  record Uninterrupted(List<RunningPipeline> pipelines, RunningBronze bronze) {
+    static Uninterrupted start(TidemarkConfig reference, String topic) {
+      try {
+        StreamRunner runner = new StreamRunner(TestSpark.session(), reference);
+        List<RunningPipeline> pipelines = new ArrayList<>();
+        for (String name : List.of(UPDATE, APPEND)) {
+          pipelines.add(
+              runner.start(
+                  reference.pipeline(name).orElseThrow(), TriggerSpec.availableNowTrigger()));
+        }
+        return new Uninterrupted(
+            pipelines,
+            new BronzeIngest(TestSpark.session(), reference)
+                .start(List.of(topic), TriggerSpec.availableNowTrigger()));
+      } catch (TimeoutException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    void awaitTermination() throws StreamingQueryException {
+      for (RunningPipeline p : pipelines) {
+        p.awaitTermination();
+      }
+      bronze.awaitTermination();
+    }
+  }
+
+  /** {@value #EVENTS} generated card transactions (3% malformed) and 12 with negative amounts. */
+  private static List<GeneratedEvent> input(long seed) {
     List<GeneratedEvent> input =
         new ArrayList<>(
             SampleEvents.generate(
@@ -129,102 +331,115 @@ class StreamCrashIT {
               null,
               Kind.ON_TIME));
     }
-    EventProducer.send(crashed.bootstrapServers(), topic, input);
+    return input;
+  }
 
-    // The uninterrupted run, in this JVM, while the other one is being killed.
-    StreamRunner runner = new StreamRunner(TestSpark.session(), reference);
-    List<RunningPipeline> uninterrupted = new ArrayList<>();
-    for (String name : List.of(UPDATE, APPEND)) {
-      uninterrupted.add(
-          runner.start(reference.pipeline(name).orElseThrow(), TriggerSpec.availableNowTrigger()));
-    }
+  /** What a kill did, whether it hit the MERGE-before-checkpoint window, the driver's CPU time. */
+  record Kill(String how, boolean windowHit, double driverCpuSeconds) {}
 
-    // When the driver is killed at random points and restarted until it has consumed everything.
-    List<String> killPoints = new ArrayList<>();
-    long testStart = System.nanoTime();
-    int kills = 0;
-    Process driver = null;
-    try {
-      for (int incarnation = 1; ; incarnation++) {
-        Path log = work.resolve("driver-" + incarnation + ".log");
-        driver = TidemarkProcess.start(log, streamArgs(conf, crashed));
-        long started = System.nanoTime();
-        if (kills >= KILLS) {
-          assertTrue(driver.waitFor(12, TimeUnit.MINUTES), "the last run finishes");
-          assertEquals(0, driver.exitValue(), TidemarkProcess.output(log));
-          LOG.info(
-              "run {} consumed the rest and exited 0 at {} s: {}",
-              incarnation,
-              (System.nanoTime() - testStart) / 1_000_000_000,
-              progress(crashed));
-          break;
-        }
-        // Let this run make real progress, then kill it at a random moment: after 1 or 2 batch
-        // commits (by any of the four queries) and 0 to 2 s more, so kills land inside and between
-        // micro-batches, after some batches were committed, and the input gets consumed.
-        int events = 1 + random.nextInt(2);
-        String seen = commits(crashed);
-        long deadline = started + TimeUnit.MINUTES.toNanos(6);
-        for (int seenEvents = 0; driver.isAlive() && seenEvents < events; ) {
-          assertTrue(System.nanoTime() < deadline, "the driver makes progress");
-          String now = commits(crashed);
-          if (!now.equals(seen)) {
-            seenEvents++;
-            seen = now;
-          }
-          Thread.sleep(20);
-        }
-        assertTrue(
-            driver.isAlive(),
-            "the input was consumed after "
-                + kills
-                + " kills; feed more events or lower maxOffsetsPerTrigger:\n"
-                + TidemarkProcess.output(log));
-        long delayMs = random.nextInt(2000);
-        Thread.sleep(delayMs);
-        String state = progress(crashed);
-        driver.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no clean stop
-        kills++;
-        String point =
-            String.format(
-                "kill %d at %.1f s (run %d up %.1f s, %d commits + %d ms): %s",
-                kills,
-                (System.nanoTime() - testStart) / 1e9,
-                incarnation,
-                (System.nanoTime() - started) / 1e9,
-                events,
-                delayMs,
-                state);
-        LOG.info(point);
-        killPoints.add(point);
+  /** The CPU time a process has used so far, or 0 once it is gone. */
+  private static double cpuSeconds(Process p) {
+    return p.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(0.0);
+  }
+
+  /**
+   * Kills the driver after the first batch commit of this run (by any query) and 0 to 1999 ms more;
+   * returns what it did.
+   */
+  private static Kill killAtRandom(
+      Process driver, TidemarkConfig lake, Random random, long deadline, Path log)
+      throws IOException, InterruptedException {
+    int events = 1;
+    long delayMs = random.nextInt(2000);
+    String seen = commits(lake);
+    for (int seenEvents = 0; seenEvents < events; ) {
+      assertAlive(driver, deadline, log);
+      String now = commits(lake);
+      if (!now.equals(seen)) {
+        seenEvents++;
+        seen = now;
       }
-    } finally {
-      if (driver != null && driver.isAlive()) {
-        driver.destroyForcibly().waitFor();
-      }
+      Thread.sleep(5);
     }
-    Files.write(
-        work.getParent().resolve("kill-points.txt"),
-        Stream.concat(Stream.of("seed " + seed), killPoints.stream()).toList());
-    for (RunningPipeline p : uninterrupted) {
-      p.awaitTermination();
-    }
+    Thread.sleep(delayMs);
+    assertAlive(driver, deadline, log);
+    double cpu = cpuSeconds(driver);
+    driver.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no clean stop
+    return new Kill(events + " batch commits + " + delayMs + " ms", false, cpu);
+  }
 
-    // Then every table is identical to the uninterrupted run's, row for row.
-    assertTrue(kills >= KILLS, "killed at least " + KILLS + " times");
-    for (ComparedTable t : comparedTables(reference)) {
-      List<String> expected = rows(t, reference);
-      List<String> actual = rows(t, crashed);
-      assertFalse(expected.isEmpty(), t.name() + " is not empty");
-      assertEquals(expected.size(), actual.size(), t.name() + ": row count (seed " + seed + ")");
-      assertEquals(expected, actual, t.name() + " (seed " + seed + ")");
-      LOG.info("{}: {} rows, identical", t.name(), actual.size());
+  /**
+   * Kills the driver as soon as the update-mode gold query has committed a MERGE to the Delta log
+   * (the {@code nth} of this run, or a later one if that one was already checkpointed when seen)
+   * whose batch has no checkpoint commit yet; returns what it did and whether the checkpoint commit
+   * was still absent once the driver was dead.
+   */
+  private static Kill killInMergeWindow(
+      Process driver, TidemarkConfig lake, long nextVersion, int nth, long deadline, Path log)
+      throws IOException, InterruptedException {
+    Path deltaLog = mergeLog(lake);
+    Path checkpoint =
+        local(lake.checkpointPath(lake.pipeline(UPDATE).orElseThrow(), StreamRunner.GOLD_QUERY));
+    Path commits = checkpoint.resolve("commits");
+    int merges = 0;
+    double cpu = 0;
+    for (long version = nextVersion, polls = 0; ; polls++) {
+      Path file = deltaLog.resolve(String.format("%020d.json", version));
+      if (!Files.exists(file)) {
+        assertAlive(driver, deadline, log);
+        if (polls % 64 == 0) {
+          cpu = cpuSeconds(driver);
+        }
+        Thread.sleep(1);
+        continue;
+      }
+      version++;
+      // The batch running is the last one planned: offsets/N+1 comes only after commits/N.
+      OptionalLong batch =
+          Files.readString(file).contains("\"operation\":\"MERGE\"")
+              ? last(checkpoint.resolve("offsets"), "")
+              : OptionalLong.empty();
+      if (batch.isEmpty()
+          || ++merges < nth
+          || Files.exists(commits.resolve(Long.toString(batch.getAsLong())))) {
+        continue;
+      }
+      driver.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no clean stop
+      boolean hit = !Files.exists(commits.resolve(Long.toString(batch.getAsLong())));
+      return new Kill(
+          String.format(
+              "MERGE %d of this run (batch %d) in the Delta log as version %d, commits/%d %s",
+              merges,
+              batch.getAsLong(),
+              version - 1,
+              batch.getAsLong(),
+              hit ? "absent after the kill: window hit" : "written before the kill: window missed"),
+          hit,
+          cpu);
     }
-    long malformed = input.stream().filter(e -> e.kind() == Kind.MALFORMED).count();
-    assertEquals(
-        malformed + 12,
-        TestSpark.table(crashed.quarantinePath(crashed.pipeline(UPDATE).orElseThrow())).count(),
-        "every malformed record and rule violation quarantined once");
+  }
+
+  private static void assertAlive(Process driver, long deadline, Path log) {
+    assertTrue(System.nanoTime() < deadline, "the driver makes progress");
+    assertTrue(
+        driver.isAlive(),
+        "the driver consumed all input before it was killed; feed more events or lower"
+            + " maxOffsetsPerTrigger:\n"
+            + TidemarkProcess.output(log));
+  }
+
+  /** The number of MERGE commits of the update-mode gold table. */
+  private static long merges(TidemarkConfig lake) {
+    return DeltaTable.forPath(
+            TestSpark.session(), lake.tablePath(lake.pipeline(UPDATE).orElseThrow()))
+        .history()
+        .filter("operation = 'MERGE'")
+        .count();
+  }
+
+  /** The Delta log of the update-mode gold table. */
+  private static Path mergeLog(TidemarkConfig lake) {
+    return local(lake.tablePath(lake.pipeline(UPDATE).orElseThrow())).resolve("_delta_log");
   }
 
   private static String[] streamArgs(Path conf, TidemarkConfig lake) {
@@ -250,59 +465,73 @@ class StreamCrashIT {
             TestKafka.broker().bootstrapServers()));
   }
 
-  /** The table's rows as sorted strings, binary columns in hex, ignored columns left out. */
+  /**
+   * The table's rows as sorted strings: binary columns in hex, nested ones (bronze's headers) as
+   * JSON, ignored columns left out.
+   */
   private static List<String> rows(ComparedTable t, TidemarkConfig lake) {
     Dataset<Row> table = TestSpark.table(t.path().apply(lake));
     Column[] columns =
         Arrays.stream(table.schema().fields())
             .filter(f -> !t.ignoredColumns().contains(f.name()))
             .map(
-                f ->
-                    f.dataType() instanceof BinaryType
-                        ? functions.hex(functions.col(f.name())).as(f.name())
-                        : functions.col(f.name()))
+                f -> {
+                  Column c = functions.col(f.name());
+                  if (f.dataType() instanceof BinaryType) {
+                    return functions.hex(c).as(f.name());
+                  }
+                  return f.dataType() instanceof ArrayType
+                          || f.dataType() instanceof StructType
+                          || f.dataType() instanceof MapType
+                      ? functions.to_json(c).as(f.name())
+                      : c;
+                })
             .toArray(Column[]::new);
     return TestSpark.rows(table.select(columns));
+  }
+
+  /** The checkpoint of each of the driver's five queries, by name. */
+  private static Map<String, Path> checkpoints(TidemarkConfig lake) {
+    Map<String, Path> checkpoints = new LinkedHashMap<>();
+    for (String name : List.of(UPDATE, APPEND)) {
+      PipelineSpec spec = lake.pipeline(name).orElseThrow();
+      for (String query : List.of(StreamRunner.GOLD_QUERY, StreamRunner.QUARANTINE_QUERY)) {
+        checkpoints.put(name + "/" + query, local(lake.checkpointPath(spec, query)));
+      }
+    }
+    String topic = lake.pipeline(UPDATE).orElseThrow().source().topics().get(0);
+    checkpoints.put("bronze", local(lake.bronzeCheckpointPath(topic)));
+    return checkpoints;
   }
 
   /** The last committed batch of every query: changes when a batch ends. */
   private static String commits(TidemarkConfig lake) throws IOException {
     StringBuilder s = new StringBuilder();
-    for (String name : List.of(UPDATE, APPEND)) {
-      PipelineSpec spec = lake.pipeline(name).orElseThrow();
-      for (String query : List.of(StreamRunner.GOLD_QUERY, StreamRunner.QUARANTINE_QUERY)) {
-        Path cp = local(lake.checkpointPath(spec, query));
-        s.append(last(cp.resolve("commits"), "").orElse(-1)).append(' ');
-      }
+    for (Path cp : checkpoints(lake).values()) {
+      s.append(last(cp.resolve("commits"), "").orElse(-1)).append(' ');
     }
     return s.toString();
   }
 
   /**
-   * Per query of both pipelines, the last planned and the last committed batch, and the versions of
-   * the four tables: read from the files, so it costs nothing while the driver runs.
+   * Per query, the last planned and the last committed batch, and the versions of the five tables:
+   * read from the files, so it costs nothing while the driver runs.
    */
   private static String progress(TidemarkConfig lake) throws IOException {
     List<String> parts = new ArrayList<>();
-    for (String name : List.of(UPDATE, APPEND)) {
-      PipelineSpec spec = lake.pipeline(name).orElseThrow();
-      for (String query : List.of(StreamRunner.GOLD_QUERY, StreamRunner.QUARANTINE_QUERY)) {
-        Path cp = local(lake.checkpointPath(spec, query));
-        parts.add(
-            name
-                + "/"
-                + query
-                + " planned "
-                + last(cp.resolve("offsets"), "").orElse(-1)
-                + " committed "
-                + last(cp.resolve("commits"), "").orElse(-1));
-      }
+    for (Map.Entry<String, Path> q : checkpoints(lake).entrySet()) {
       parts.add(
-          name
-              + " gold v"
-              + last(local(lake.tablePath(spec)).resolve("_delta_log"), ".json").orElse(-1)
-              + " quarantine v"
-              + last(local(lake.quarantinePath(spec)).resolve("_delta_log"), ".json").orElse(-1));
+          q.getKey()
+              + " planned "
+              + last(q.getValue().resolve("offsets"), "").orElse(-1)
+              + " committed "
+              + last(q.getValue().resolve("commits"), "").orElse(-1));
+    }
+    for (ComparedTable t : comparedTables(lake)) {
+      parts.add(
+          t.name()
+              + " v"
+              + last(local(t.path().apply(lake)).resolve("_delta_log"), ".json").orElse(-1));
     }
     return String.join(", ", parts);
   }
