@@ -62,7 +62,8 @@ public final class StreamRunner {
                 config.checkpointPath(spec, GOLD_QUERY),
                 effective,
                 spec.sink().keys(),
-                spec.sink().partitionBy()));
+                spec.sink().partitionBy(),
+                spec.window() == null ? null : spec.window().startColumn()));
     DeltaTableInit.ensure(spark, config.quarantinePath(spec), run.rejected().schema(), List.of());
     var quarantine =
         new DeltaQuarantineSink()

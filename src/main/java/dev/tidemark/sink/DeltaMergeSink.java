@@ -1,6 +1,8 @@
 package dev.tidemark.sink;
 
 import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -43,16 +45,39 @@ public final class DeltaMergeSink implements StreamSink {
       SparkSession spark = batch.sparkSession();
       batch.persist();
       try {
-        if (batch.isEmpty()) {
+        // One job: is the batch empty, which partitions and which window starts it touches.
+        List<Column> summary = new ArrayList<>();
+        summary.add(functions.count(functions.lit(1)));
+        for (String p : target.partitionBy()) {
+          summary.add(functions.collect_set(functions.col(p)));
+        }
+        String range = target.windowStartKey();
+        if (range != null) {
+          summary.add(functions.min(functions.col(range)));
+          summary.add(functions.max(functions.col(range)));
+        }
+        Row s =
+            batch
+                .agg(summary.get(0), summary.subList(1, summary.size()).toArray(new Column[0]))
+                .first();
+        if (s.getLong(0) == 0) {
           return;
         }
         Column match = functions.expr(condition);
         // Name the batch's partitions in the condition, so the MERGE reads only those files and
         // never conflicts with compaction of partitions the watermark has closed.
+        int i = 1;
         for (String p : target.partitionBy()) {
-          Object[] values =
-              batch.select(p).distinct().collectAsList().stream().map(r -> r.get(0)).toArray();
-          match = match.and(functions.col("t." + p).isin(values));
+          match = match.and(functions.col("t." + p).isin(s.getList(i++).toArray()));
+        }
+        // And the batch's window starts: Delta skips the files whose window starts all lie
+        // outside (file statistics), so a batch of recent windows does not read the whole day.
+        if (range != null) {
+          match =
+              match.and(
+                  functions
+                      .col("t." + range)
+                      .between(functions.lit(s.get(i)), functions.lit(s.get(i + 1))));
         }
         spark.conf().set(TXN_APP_ID, StreamSink.queryId(spark, target));
         spark.conf().set(TXN_VERSION, Long.toString(batchId));

@@ -6,6 +6,10 @@ import java.util.List;
 /**
  * Where and how a streaming query writes: the table path, its checkpoint, the trigger and the
  * columns that identify a row.
+ *
+ * @param windowStartKey the key column holding the window start, or null: an update-mode MERGE
+ *     reads only the target rows whose window start lies within the batch's, so its cost follows
+ *     the batch, not the table
  */
 public record StreamTarget(
     String queryName,
@@ -13,4 +17,16 @@ public record StreamTarget(
     String checkpoint,
     TriggerSpec trigger,
     List<String> keys,
-    List<String> partitionBy) {}
+    List<String> partitionBy,
+    String windowStartKey) {
+
+  public StreamTarget(
+      String queryName,
+      String tablePath,
+      String checkpoint,
+      TriggerSpec trigger,
+      List<String> keys,
+      List<String> partitionBy) {
+    this(queryName, tablePath, checkpoint, trigger, keys, partitionBy, null);
+  }
+}
