@@ -52,6 +52,13 @@ public final class FlinkWindowJob {
     // Committed output files need checkpoints (every 2 s by default; the last one is taken when
     // the input ends, so the interval bounds the wait for it). State: Flink's default heap backend.
     env.enableCheckpointing(a.checkpointSeconds() * 1000L);
+    // To files, as Tidemark's checkpoints: the default (JobManager memory) refuses state over 5 MB,
+    // which the window state passes at 1M events, and the job then never finishes.
+    env.getCheckpointConfig()
+        .setCheckpointStorage(
+            java.nio.file.Files.createTempDirectory("tidemark-flink-checkpoints")
+                .toUri()
+                .toString());
     StreamTableEnvironment tables =
         StreamTableEnvironment.create(env, EnvironmentSettings.inStreamingMode());
     tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
