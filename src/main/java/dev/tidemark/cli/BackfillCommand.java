@@ -130,24 +130,6 @@ final class BackfillCommand implements Callable<Integer> {
   }
 
   private void report(BackfillRunner.Chunk c) {
-    if (c.skipped()) {
-      output
-          .out()
-          .printf(
-              "backfill %s chunk %d/%d %s: skipped, done by an earlier run%n",
-              pipeline, c.index(), c.total(), c.range());
-    } else {
-      output
-          .out()
-          .printf(
-              "backfill %s chunk %d/%d %s: %d rows, table version %d, %.1f s%n",
-              pipeline,
-              c.index(),
-              c.total(),
-              c.range(),
-              c.result().rowsWritten(),
-              c.result().tableVersion(),
-              c.result().elapsed().toMillis() / 1000.0);
-    }
+    output.out().printf("backfill %s chunk %s%n", pipeline, c.summary());
   }
 }

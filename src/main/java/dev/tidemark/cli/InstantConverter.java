@@ -8,12 +8,20 @@ import java.time.format.DateTimeParseException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads 2026-11-25T10:00:00Z, 2026-11-25T10:00 (UTC) or 2026-11-25 (UTC midnight). */
+/**
+ * Reads 2026-11-25T10:00:00Z, 2026-11-25T10:00Z, 2026-11-25T11:00+01:00, 2026-11-25T10:00 (UTC) or
+ * 2026-11-25 (UTC midnight).
+ */
 final class InstantConverter implements ITypeConverter<Instant> {
   @Override
   public Instant convert(String value) {
     try {
       return Instant.parse(value);
+    } catch (DateTimeParseException ignored) {
+      // fall through: without seconds, or with an offset other than Z
+    }
+    try {
+      return java.time.OffsetDateTime.parse(value).toInstant();
     } catch (DateTimeParseException ignored) {
       // fall through to the local forms, read as UTC
     }

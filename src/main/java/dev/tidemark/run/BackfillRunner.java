@@ -64,6 +64,20 @@ public final class BackfillRunner {
     public boolean skipped() {
       return result == null;
     }
+
+    /** For progress lines: {@code 2/6 [from, to): 1234 rows, table version 5, 3.2 s}. */
+    public String summary() {
+      return skipped()
+          ? String.format("%d/%d %s: skipped, done by an earlier run", index, total, range)
+          : String.format(
+              "%d/%d %s: %d rows, table version %d, %.1f s",
+              index,
+              total,
+              range,
+              result.rowsWritten(),
+              result.tableVersion(),
+              result.elapsed().toMillis() / 1000.0);
+    }
   }
 
   /**
