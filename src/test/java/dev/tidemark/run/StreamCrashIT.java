@@ -65,6 +65,13 @@ import org.slf4j.LoggerFactory;
  * uninterrupted run (a MERGE of full aggregates applied twice leaves the same rows, so only the
  * history shows it).
  *
+ * <p>One difference is Spark's and expected: a kill between an append-mode query's last data batch
+ * and the no-data batch after it leaves windows that the watermark has passed in state, because
+ * Spark does not run that no-data batch after a restart. Those windows are not lost; they are
+ * written with the next batch that has data. So the append-mode table is first checked to hold a
+ * subset of the uninterrupted run's rows, then one more event is sent, both lakes run once more,
+ * and every table must be identical.
+ *
  * <p>Two kinds of kill, both placed by watching the files the driver writes (never by fixed
  * sleeps):
  *
@@ -239,15 +246,55 @@ class StreamCrashIT {
                 .getProcessCpuTime()
             / 1_000_000_000);
 
-    // Then every table is identical to the uninterrupted run's, row for row.
     assertTrue(kills >= KILLS, "killed at least " + KILLS + " times");
     assertTrue(
         windowHits > 0,
         "a kill landed between a MERGE commit and its checkpoint commit (seed " + seed + ")");
+
+    // Then the crashed run wrote nothing wrong: every table but the append-mode one is identical,
+    // and the append-mode one holds a subset of the uninterrupted run's final windows. Windows can
+    // be missing only for a kill between a query's last data batch and the no-data batch that
+    // emits the windows its watermark passed: Spark does not run that no-data batch after a restart
+    // (it needs the plan of the batch before), so those windows stay in state until a batch with
+    // data comes.
+    List<String> heldBack = new ArrayList<>();
     for (ComparedTable t : comparedTables(reference)) {
       List<String> expected = rows(t, reference);
       List<String> actual = rows(t, crashed);
       assertFalse(expected.isEmpty(), t.name() + " is not empty");
+      if (t.path().apply(reference).equals(reference.tablePath(append(reference)))) {
+        assertTrue(
+            expected.containsAll(actual),
+            t.name()
+                + ": every emitted window is one of the uninterrupted run's (seed "
+                + seed
+                + ")");
+        heldBack.addAll(expected);
+        heldBack.removeAll(actual);
+        LOG.info(
+            "{}: {} rows, {} windows held in state until the next data",
+            t.name(),
+            actual.size(),
+            heldBack.size());
+        continue;
+      }
+      assertEquals(expected.size(), actual.size(), t.name() + ": row count (seed " + seed + ")");
+      assertEquals(expected, actual, t.name() + " (seed " + seed + ")");
+    }
+    killPoints.add(heldBack.size() + " append-mode windows held in state before the next event");
+    Files.write(killPointsFile, killPoints);
+
+    // When one more event comes (far past every window) and both run once more, uninterrupted:
+    GeneratedEvent next = nextEvent();
+    EventProducer.send(crashed.bootstrapServers(), topic, List.of(next));
+    Uninterrupted.start(reference, topic).awaitTermination();
+    Uninterrupted.start(crashed, topic).awaitTermination();
+    input.add(next);
+
+    // Then every table is identical to the uninterrupted run's, row for row.
+    for (ComparedTable t : comparedTables(reference)) {
+      List<String> expected = rows(t, reference);
+      List<String> actual = rows(t, crashed);
       assertEquals(expected.size(), actual.size(), t.name() + ": row count (seed " + seed + ")");
       assertEquals(expected, actual, t.name() + " (seed " + seed + ")");
       LOG.info("{}: {} rows, identical", t.name(), actual.size());
@@ -332,6 +379,22 @@ class StreamCrashIT {
               Kind.ON_TIME));
     }
     return input;
+  }
+
+  /** A valid transaction a day after the input: its watermark passes every window of the input. */
+  private static GeneratedEvent nextEvent() {
+    Instant t = START.plus(Duration.ofDays(1));
+    String json =
+        "{\"card_id\":\"card-next\",\"merchant_id\":\"m-001\",\"country\":\"DE\",\"amount\":1.00,"
+            + "\"event_time\":\""
+            + t
+            + "\"}";
+    return new GeneratedEvent(
+        "card-next", json.getBytes(StandardCharsets.UTF_8), t.toEpochMilli(), t, Kind.ON_TIME);
+  }
+
+  private static PipelineSpec append(TidemarkConfig lake) {
+    return lake.pipeline(APPEND).orElseThrow();
   }
 
   /** What a kill did, whether it hit the MERGE-before-checkpoint window, the driver's CPU time. */
