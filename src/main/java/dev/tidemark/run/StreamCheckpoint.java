@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -14,10 +15,12 @@ import org.apache.hadoop.fs.Path;
 /**
  * What a streaming query's checkpoint says about its progress, read from Spark's offset and commit
  * logs ({@code offsets/N}: a version line, then the batch metadata as JSON with {@code
- * batchWatermarkMs}; {@code commits/N} once batch N is done).
+ * batchWatermarkMs}; {@code commits/N} once batch N is done, with {@code nextBatchWatermarkMs}).
  */
 public final class StreamCheckpoint {
   private static final Pattern WATERMARK = Pattern.compile("\"batchWatermarkMs\"\\s*:\\s*(\\d+)");
+  private static final Pattern NEXT_WATERMARK =
+      Pattern.compile("\"nextBatchWatermarkMs\"\\s*:\\s*(\\d+)");
   private static final Pattern BATCH = Pattern.compile("\\d+");
 
   private StreamCheckpoint() {}
@@ -38,19 +41,60 @@ public final class StreamCheckpoint {
       if (last < 0) {
         return Instant.EPOCH;
       }
-      Path offsets = new Path(new Path(root, "offsets"), Long.toString(last));
-      String content;
-      try (var in = fs.open(offsets)) {
-        content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      Matcher m = WATERMARK.matcher(content);
-      if (!m.find()) {
-        throw new IllegalStateException("no batchWatermarkMs in " + offsets);
-      }
-      return Instant.ofEpochMilli(Long.parseLong(m.group(1)));
+      return watermark(fs, new Path(new Path(root, "offsets"), Long.toString(last)), WATERMARK);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
     }
+  }
+
+  /**
+   * Windows a stateful query has closed but not yet written: those ending after {@code emittedUpTo}
+   * and at or before {@code closedUpTo}. In append mode a window is written by the first batch that
+   * runs with a watermark at or past its end; after the last batch with data Spark runs a no-data
+   * batch for that. A query stopped between the two (a crash, a kill) comes back without it: Spark
+   * plans a no-data batch only from the batch before, which a restart does not have, so the windows
+   * stay in the state store, complete, until a batch with data runs.
+   */
+  public record HeldWindows(Instant emittedUpTo, Instant closedUpTo) {}
+
+  /**
+   * The windows held in state by a stop between a batch and its no-data batch: present when the
+   * last committed batch advanced the watermark ({@code commits/N} has a later {@code
+   * nextBatchWatermarkMs} than {@code offsets/N}'s {@code batchWatermarkMs}) and no batch N+1 was
+   * planned. Empty when there is no checkpoint or nothing is held.
+   */
+  public static Optional<HeldWindows> heldWindows(Configuration hadoop, String checkpoint) {
+    try {
+      Path root = new Path(checkpoint);
+      FileSystem fs = root.getFileSystem(hadoop);
+      if (!fs.exists(root)) {
+        return Optional.empty();
+      }
+      long last = lastBatch(fs, new Path(root, "commits"));
+      if (last < 0 || lastBatch(fs, new Path(root, "offsets")) != last) {
+        return Optional.empty();
+      }
+      String batch = Long.toString(last);
+      Instant emitted = watermark(fs, new Path(new Path(root, "offsets"), batch), WATERMARK);
+      Instant closed = watermark(fs, new Path(new Path(root, "commits"), batch), NEXT_WATERMARK);
+      return closed.isAfter(emitted)
+          ? Optional.of(new HeldWindows(emitted, closed))
+          : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
+    }
+  }
+
+  private static Instant watermark(FileSystem fs, Path file, Pattern key) throws IOException {
+    String content;
+    try (var in = fs.open(file)) {
+      content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Matcher m = key.matcher(content);
+    if (!m.find()) {
+      throw new IllegalStateException("no watermark (" + key.pattern() + ") in " + file);
+    }
+    return Instant.ofEpochMilli(Long.parseLong(m.group(1)));
   }
 
   private static long lastBatch(FileSystem fs, Path dir) throws IOException {

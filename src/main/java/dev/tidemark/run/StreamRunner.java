@@ -12,6 +12,7 @@ import dev.tidemark.sink.StreamSink;
 import dev.tidemark.sink.StreamTarget;
 import dev.tidemark.source.KafkaReachability;
 import dev.tidemark.source.KafkaStreamSource;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.SparkSession;
@@ -49,6 +50,9 @@ public final class StreamRunner {
         PipelineRun.over(
             KafkaStreamSource.read(spark, config, spec), spec, config, PipelineRun.EventFilter.ALL);
     DeltaTableInit.ensure(spark, run.tablePath(), run.result().schema(), spec.sink().partitionBy());
+    if (spec.sink().outputMode() == OutputMode.APPEND) {
+      warnOfHeldWindows(spec);
+    }
     StreamSink goldSink =
         spec.sink().outputMode() == OutputMode.UPDATE
             ? new DeltaMergeSink()
@@ -84,5 +88,21 @@ public final class StreamRunner {
         spec.sink().outputMode().name().toLowerCase(),
         effective);
     return new RunningPipeline(spec, gold, quarantine);
+  }
+
+  private void warnOfHeldWindows(PipelineSpec spec) {
+    StreamCheckpoint.heldWindows(
+            spark.sparkContext().hadoopConfiguration(), config.checkpointPath(spec, GOLD_QUERY))
+        .ifPresent(
+            held ->
+                LOG.warn(
+                    "pipeline {}: the last run stopped before writing the windows ending {}by {}"
+                        + " (closed by its watermark, kept in the state store); Spark writes them"
+                        + " with the next micro-batch that has data, not before",
+                    spec.name(),
+                    held.emittedUpTo().equals(Instant.EPOCH)
+                        ? ""
+                        : "after " + held.emittedUpTo() + " and ",
+                    held.closedUpTo()));
   }
 }
