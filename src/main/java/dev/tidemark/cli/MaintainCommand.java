@@ -2,13 +2,17 @@ package dev.tidemark.cli;
 
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.ops.CompactBronze;
 import dev.tidemark.ops.CompactClosedPartitions;
 import dev.tidemark.ops.PipelineStatus;
 import dev.tidemark.ops.StatusReader;
 import dev.tidemark.ops.VacuumGuard;
 import dev.tidemark.run.SparkSessionFactory;
+import io.delta.tables.DeltaTable;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -26,6 +30,9 @@ import picocli.CommandLine.Option;
       "  2. with --retain, VACUUM files older than the retention, refusing a retention shorter"
           + " than tidemark.maintenance.slowest-reader-lag or Delta's"
           + " delta.deletedFileRetentionDuration.",
+      "  3. the same for the bronze tables of the pipeline's topics (when tidemark.bronze.enabled):"
+          + " compact the ingest dates before today (UTC), and VACUUM with --retain; --no-bronze"
+          + " skips them.",
       "The watermark comes from the metrics table (the last recorded batch) unless --watermark is"
           + " given.",
       ""
@@ -64,6 +71,9 @@ final class MaintainCommand implements Callable<Integer> {
   @Option(names = "--no-compact", description = "Skip compaction.")
   boolean noCompact;
 
+  @Option(names = "--no-bronze", description = "Leave the bronze tables of the topics alone.")
+  boolean noBronze;
+
   @Override
   public Integer call() {
     TidemarkConfig config = conf.load();
@@ -71,8 +81,17 @@ final class MaintainCommand implements Callable<Integer> {
     SparkSession spark = SparkSessionFactory.create(config, "tidemark-maintain-" + pipeline);
     String path = config.tablePath(spec);
     VacuumGuard guard = new VacuumGuard(spark, config.slowestReaderLag());
-    if (retain != null && retain.compareTo(guard.safeRetention(path)) < 0) {
-      guard.vacuum(spec.sink().table(), path, retain); // refuses with the reason, before any work
+    List<String> bronzeTopics =
+        noBronze || !config.bronze().enabled()
+            ? List.of()
+            : spec.source().topics().stream()
+                .filter(t -> DeltaTable.isDeltaTable(spark, config.bronzePath(t)))
+                .toList();
+    if (retain != null) { // refuses with the reason, before any work
+      guard.check(spec.sink().table(), path, retain);
+      for (String topic : bronzeTopics) {
+        guard.check("bronze " + topic, config.bronzePath(topic), retain);
+      }
     }
     var out = output.out();
     if (!noCompact) {
@@ -102,6 +121,23 @@ final class MaintainCommand implements Callable<Integer> {
     if (retain != null) {
       guard.vacuum(spec.sink().table(), path, retain);
       out.printf("%s: vacuumed %s keeping %d hours of history%n", pipeline, path, retain.toHours());
+    }
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    for (String topic : bronzeTopics) {
+      if (!noCompact) {
+        CompactClosedPartitions.Outcome o = new CompactBronze(spark, config).run(topic, today);
+        if (o.skipped() != null) {
+          out.printf("bronze %s: compaction skipped: %s%n", topic, o.skipped());
+        } else {
+          out.printf(
+              "bronze %s: compacted ingest dates before %s: %d files -> %d (table version %d)%n",
+              topic, o.closedBefore(), o.filesRemoved(), o.filesAdded(), o.version());
+        }
+      }
+      if (retain != null) {
+        guard.vacuum("bronze " + topic, config.bronzePath(topic), retain);
+        out.printf("bronze %s: vacuumed keeping %d hours of history%n", topic, retain.toHours());
+      }
     }
     out.flush();
     return 0;

@@ -55,6 +55,25 @@ public final class CompactClosedPartitions {
           null, 0, 0, null, "first partition column '" + partition + "' is not the window DATE");
     }
     LocalDate before = firstOpenDate(spec, watermark);
+    Outcome o = optimizeBefore(spark, path, partition, before, zorderBy);
+    if (o.skipped() == null) {
+      LOG.info(
+          "compacted {} partitions before {}: {} files -> {} (version {})",
+          spec.name(),
+          before,
+          o.filesRemoved(),
+          o.filesAdded(),
+          o.version());
+    }
+    return o;
+  }
+
+  /**
+   * OPTIMIZE (with Z-ORDER when given) of the partitions whose DATE column {@code partition} is
+   * before {@code before}; what it did, from OPTIMIZE's own metrics and the table's history.
+   */
+  static Outcome optimizeBefore(
+      SparkSession spark, String path, String partition, LocalDate before, List<String> zorderBy) {
     String sql =
         "OPTIMIZE delta.`"
             + path
@@ -82,13 +101,6 @@ public final class CompactClosedPartitions {
             .map(r -> r.getLong(0))
             .findFirst()
             .orElse(null);
-    LOG.info(
-        "compacted {} partitions before {}: {} files -> {} (version {})",
-        spec.name(),
-        before,
-        removed,
-        added,
-        version);
     return new Outcome(before, removed, added, version, null);
   }
 }

@@ -41,6 +41,15 @@ public final class VacuumGuard {
 
   /** Checks {@code retain} and vacuums; throws {@link UnsafeRetentionException} when too short. */
   public void vacuum(String table, String path, Duration retain) {
+    check(table, path, retain);
+    DeltaTable.forPath(spark, path).vacuum(retain.toMillis() / 3_600_000.0);
+  }
+
+  /**
+   * Throws {@link UnsafeRetentionException}, naming the table and the shortest safe retention, when
+   * {@code retain} is shorter than it; does nothing else.
+   */
+  public void check(String table, String path, Duration retain) {
     Duration safe = safeRetention(path);
     if (retain.compareTo(safe) < 0) {
       throw new UnsafeRetentionException(
@@ -57,7 +66,6 @@ public final class VacuumGuard {
               safe.toHours(),
               safe.toHours()));
     }
-    DeltaTable.forPath(spark, path).vacuum(retain.toMillis() / 3_600_000.0);
   }
 
   private Duration deletedFileRetention(String path) {

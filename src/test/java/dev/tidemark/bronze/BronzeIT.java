@@ -4,6 +4,7 @@ import static dev.tidemark.TestSpark.rows;
 import static dev.tidemark.TestSpark.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,9 @@ import dev.tidemark.local.EventProducer;
 import dev.tidemark.local.GeneratedEvent;
 import dev.tidemark.local.GeneratorSettings;
 import dev.tidemark.local.SampleEvents;
+import dev.tidemark.ops.CompactBronze;
+import dev.tidemark.ops.CompactClosedPartitions;
+import dev.tidemark.pipeline.BronzeRecords;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.run.BackfillLock;
 import dev.tidemark.run.BackfillRunner;
@@ -28,6 +32,8 @@ import io.delta.tables.DeltaTable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +125,17 @@ class BronzeIT {
   }
 
   /** Every field of a Kafka record, rendered comparably (bytes as hex). */
+  /** As {@link #asArrived} plus the ingest time and date. */
+  private static List<String> asStored(Dataset<Row> bronze) {
+    return rows(
+        bronze.selectExpr(
+            "partition",
+            "offset",
+            "hex(value)",
+            "cast(" + BronzeRecords.INGEST_TIME + " as string)",
+            "cast(" + BronzeRecords.INGEST_DATE + " as string)"));
+  }
+
   private static List<String> asArrived(Dataset<Row> records) {
     return rows(
         records.selectExpr(
@@ -189,6 +206,28 @@ class BronzeIT {
 
   @Test
   @Order(2)
+  void compactingPastIngestDatesRewritesTheFilesAndKeepsEveryRecordAsItArrived() {
+    String path = config.bronzePath(topic);
+    List<String> before = asStored(table(path));
+    long filesBefore = files(path);
+    assertTrue(filesBefore > 1, "the ingest wrote several small files: " + filesBefore);
+
+    CompactClosedPartitions.Outcome o =
+        new CompactBronze(spark, config).run(topic, LocalDate.now(ZoneOffset.UTC).plusDays(1));
+
+    assertNull(o.skipped(), o.skipped());
+    assertEquals(filesBefore, o.filesRemoved(), "every small file rewritten");
+    long ingestDates = table(path).select(BronzeRecords.INGEST_DATE).distinct().count();
+    assertEquals(ingestDates, files(path), "one file per ingest date");
+    assertEquals(before, asStored(table(path)), "every record, ingest time included, as before");
+  }
+
+  private long files(String path) {
+    return DeltaTable.forPath(spark, path).detail().first().getAs("numFiles");
+  }
+
+  @Test
+  @Order(3)
   void backfillFromBronzeEqualsBackfillFromKafkaEqualsTheStreamRowForRow() {
     PipelineSpec fromBronze = TestLake.variant(pipeline, "from-bronze", OutputMode.UPDATE);
     PipelineSpec fromKafka = TestLake.variant(pipeline, "from-kafka", OutputMode.UPDATE);
@@ -203,7 +242,7 @@ class BronzeIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void afterKafkaDeletedTheRecordsTheDefaultSourceIsBronzeAndStillGivesTheStreamsRows()
       throws Exception {
     deleteAllRecords();

@@ -41,7 +41,7 @@ class MaintainIT {
     TidemarkConfig config = TestLake.fresh("maintain");
     // Append mode: every micro-batch adds small files to the partitions it writes.
     PipelineSpec pipeline =
-        TestLake.ownTopic(config.pipeline("sensor-readings").orElseThrow(), 400);
+        TestLake.ownTopic(config.pipeline("sensor-readings").orElseThrow(), 1000);
     PipelineSpec spec = TestLake.variant(pipeline, "maintained", OutputMode.APPEND);
     String topic = spec.source().topics().get(0);
     List<GeneratedEvent> events =
