@@ -1,8 +1,11 @@
 package dev.tidemark;
 
+import dev.tidemark.local.GeneratedEvent;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * Writes a configuration (the shipped conf/local.conf plus a pipelines folder) for tests that run
@@ -13,6 +16,27 @@ import java.nio.file.Path;
  */
 public final class CardPipelineFiles {
   private CardPipelineFiles() {}
+
+  /**
+   * A card transaction of the pipelines' schema, keyed by its card, with the event time as the
+   * Kafka timestamp; {@code amount} as JSON number text (e.g. {@code "-1.5"}).
+   */
+  public static GeneratedEvent transaction(String card, String amount, Instant eventTime) {
+    String json =
+        "{\"card_id\":\""
+            + card
+            + "\",\"merchant_id\":\"m-001\",\"country\":\"DE\",\"amount\":"
+            + amount
+            + ",\"event_time\":\""
+            + eventTime
+            + "\"}";
+    return new GeneratedEvent(
+        card,
+        json.getBytes(StandardCharsets.UTF_8),
+        eventTime.toEpochMilli(),
+        eventTime,
+        GeneratedEvent.Kind.ON_TIME);
+  }
 
   /** Writes the files under {@code dir} and returns the main configuration file. */
   public static Path write(Path dir, String topic, int batch, String... modes) throws IOException {

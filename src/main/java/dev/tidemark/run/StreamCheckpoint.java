@@ -41,7 +41,9 @@ public final class StreamCheckpoint {
       if (last < 0) {
         return Instant.EPOCH;
       }
-      return watermark(fs, new Path(new Path(root, "offsets"), Long.toString(last)), WATERMARK);
+      Path offsets = new Path(new Path(root, "offsets"), Long.toString(last));
+      return watermark(fs, offsets, WATERMARK)
+          .orElseThrow(() -> new IllegalStateException("no batchWatermarkMs in " + offsets));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
     }
@@ -75,26 +77,29 @@ public final class StreamCheckpoint {
         return Optional.empty();
       }
       String batch = Long.toString(last);
-      Instant emitted = watermark(fs, new Path(new Path(root, "offsets"), batch), WATERMARK);
-      Instant closed = watermark(fs, new Path(new Path(root, "commits"), batch), NEXT_WATERMARK);
-      return closed.isAfter(emitted)
-          ? Optional.of(new HeldWindows(emitted, closed))
+      Optional<Instant> emitted =
+          watermark(fs, new Path(new Path(root, "offsets"), batch), WATERMARK);
+      Optional<Instant> closed =
+          watermark(fs, new Path(new Path(root, "commits"), batch), NEXT_WATERMARK);
+      return emitted.isPresent() && closed.isPresent() && closed.get().isAfter(emitted.get())
+          ? Optional.of(new HeldWindows(emitted.get(), closed.get()))
           : Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
     }
   }
 
-  private static Instant watermark(FileSystem fs, Path file, Pattern key) throws IOException {
+  /** The watermark {@code key} finds in a checkpoint file, if the file has it. */
+  private static Optional<Instant> watermark(FileSystem fs, Path file, Pattern key)
+      throws IOException {
     String content;
     try (var in = fs.open(file)) {
       content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     Matcher m = key.matcher(content);
-    if (!m.find()) {
-      throw new IllegalStateException("no watermark (" + key.pattern() + ") in " + file);
-    }
-    return Instant.ofEpochMilli(Long.parseLong(m.group(1)));
+    return m.find()
+        ? Optional.of(Instant.ofEpochMilli(Long.parseLong(m.group(1))))
+        : Optional.empty();
   }
 
   private static long lastBatch(FileSystem fs, Path dir) throws IOException {

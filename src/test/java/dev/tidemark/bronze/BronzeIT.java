@@ -124,8 +124,7 @@ class BronzeIT {
     }
   }
 
-  /** Every field of a Kafka record, rendered comparably (bytes as hex). */
-  /** As {@link #asArrived} plus the ingest time and date. */
+  /** The coordinates, value and ingest time and date of bronze records, rendered comparably. */
   private static List<String> asStored(Dataset<Row> bronze) {
     return rows(
         bronze.selectExpr(
@@ -136,6 +135,7 @@ class BronzeIT {
             "cast(" + BronzeRecords.INGEST_DATE + " as string)"));
   }
 
+  /** Every field of a Kafka record, rendered comparably (bytes as hex). */
   private static List<String> asArrived(Dataset<Row> records) {
     return rows(
         records.selectExpr(

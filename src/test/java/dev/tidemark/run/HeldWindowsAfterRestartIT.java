@@ -13,9 +13,7 @@ import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.local.EventProducer;
 import dev.tidemark.local.GeneratedEvent;
-import dev.tidemark.local.GeneratedEvent.Kind;
 import dev.tidemark.run.StreamCheckpoint.HeldWindows;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -116,13 +114,7 @@ class HeldWindowsAfterRestartIT {
   }
 
   private static GeneratedEvent event(int minute, int second) {
-    Instant t = START.plusSeconds(60L * minute + second);
-    String json =
-        "{\"card_id\":\"card-1\",\"merchant_id\":\"m-001\",\"country\":\"DE\",\"amount\":5.00,"
-            + "\"event_time\":\""
-            + t
-            + "\"}";
-    return new GeneratedEvent(
-        "card-1", json.getBytes(StandardCharsets.UTF_8), t.toEpochMilli(), t, Kind.ON_TIME);
+    return CardPipelineFiles.transaction(
+        "card-1", "5.00", START.plusSeconds(60L * minute + second));
   }
 }

@@ -22,7 +22,6 @@ import dev.tidemark.pipeline.BronzeRecords;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -362,35 +361,17 @@ class StreamCrashIT {
                     Duration.ZERO,
                     0.03)));
     for (int i = 0; i < 12; i++) {
-      Instant t = START.plusSeconds(100L * i + 7);
-      String json =
-          "{\"card_id\":\"card-neg\",\"merchant_id\":\"m-001\",\"country\":\"DE\",\"amount\":-"
-              + (i + 1)
-              + ".5,\"event_time\":\""
-              + t
-              + "\"}";
       input.add(
           input.size() * (i + 1) / 13,
-          new GeneratedEvent(
-              "card-neg",
-              json.getBytes(StandardCharsets.UTF_8),
-              t.toEpochMilli(),
-              null,
-              Kind.ON_TIME));
+          CardPipelineFiles.transaction(
+              "card-neg", "-" + (i + 1) + ".5", START.plusSeconds(100L * i + 7)));
     }
     return input;
   }
 
   /** A valid transaction a day after the input: its watermark passes every window of the input. */
   private static GeneratedEvent nextEvent() {
-    Instant t = START.plus(Duration.ofDays(1));
-    String json =
-        "{\"card_id\":\"card-next\",\"merchant_id\":\"m-001\",\"country\":\"DE\",\"amount\":1.00,"
-            + "\"event_time\":\""
-            + t
-            + "\"}";
-    return new GeneratedEvent(
-        "card-next", json.getBytes(StandardCharsets.UTF_8), t.toEpochMilli(), t, Kind.ON_TIME);
+    return CardPipelineFiles.transaction("card-next", "1.00", START.plus(Duration.ofDays(1)));
   }
 
   private static PipelineSpec append(TidemarkConfig lake) {
