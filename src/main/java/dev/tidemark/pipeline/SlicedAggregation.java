@@ -237,12 +237,11 @@ public final class SlicedAggregation {
   }
 
   /**
-   * The slice rows that windows starting in {@code [fromMs, toMs)} are made of: those with a slice
-   * start in {@code [fromMs, toMs - slide + size)}.
+   * The slice starts that windows starting in {@code [fromMs, toMs)} are made of: {@code [fromMs,
+   * toMs - slide + size)}.
    */
-  public Column slicesOfWindows(long fromMs, long toMs) {
-    String sliceMs = "unix_millis(" + SLICE + ")";
-    return expr(sliceMs).geq(fromMs).and(expr(sliceMs).lt(toMs - slideMs + sizeMs));
+  public long[] slicesOfWindows(long fromMs, long toMs) {
+    return new long[] {fromMs, toMs - slideMs + sizeMs};
   }
 
   /** The first window start at or after {@code t} (windows start at multiples of the slide). */
