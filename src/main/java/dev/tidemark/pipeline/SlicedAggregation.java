@@ -32,6 +32,8 @@ import org.apache.spark.sql.catalyst.util.IntervalUtils;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DayTimeIntervalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.StringType;
@@ -60,14 +62,16 @@ import scala.jdk.javaapi.CollectionConverters;
  * <p>Decomposable aggregates and how they merge: {@code count}, {@code count_if}, {@code sum},
  * {@code min}, {@code max}, {@code avg} (sum and count), {@code bool_and}/{@code bool_or}, {@code
  * max_by}/{@code min_by}, {@code collect_set} and {@code collect_list} (arrays merged); approximate
- * aggregates become mergeable sketches with the same error bound: {@code approx_count_distinct} a
- * DataSketches HLL sketch ({@code hll_sketch_agg}), {@code percentile_approx} a KLL sketch ({@code
- * kll_sketch_agg_double}). Their estimates are those of the sketches (within the requested error,
- * not bit-equal to Spark's HyperLogLog++ and GK summaries); the stream and the backfill both
- * compute through slices, so they agree with each other. SQL outside this shape (DISTINCT or FILTER
- * aggregates, other aggregates, session windows, joins, expressions as group keys, a window that
- * differs from {@code query.window}) is not sliced: {@link #analyze} says why, and such a pipeline
- * runs on Spark's stateful aggregation.
+ * aggregates become mergeable sketches at least as accurate as asked: {@code approx_count_distinct}
+ * a theta sketch ({@code theta_sketch_agg}: exact up to 4,096 distinct values, and a union of
+ * sketches equals the sketch of all values, however the slices were merged), {@code
+ * percentile_approx} a KLL sketch ({@code kll_sketch_agg_double}, with k chosen for the requested
+ * accuracy; exact below k values). Their estimates are the sketches' (not bit-equal to Spark's
+ * HyperLogLog++ and GK summaries); the stream and the backfill both compute through slices, so they
+ * agree with each other. SQL outside this shape (DISTINCT or FILTER aggregates, other aggregates,
+ * session windows, joins, expressions as group keys, a window that differs from {@code
+ * query.window}) is not sliced: {@link #analyze} says why, and such a pipeline runs on Spark's
+ * stateful aggregation.
  */
 public final class SlicedAggregation {
   /** The slice start column of a slice row. */
@@ -666,21 +670,27 @@ public final class SlicedAggregation {
               m -> m.get(0));
         }
         case "approx_count_distinct" -> {
+          // A theta sketch: its union is exactly the sketch of all the values (the smallest
+          // hashes), so slices merged in any grouping give the same estimate, and it is exact up
+          // to 2^lgNom distinct values. (An HLL sketch's estimate depends on how it was merged.)
           double rsd = a.size() > 1 ? number(a.get(1)) : 0.05;
-          int lgK = (int) Math.ceil(2 * Math.log(1.04 / rsd) / Math.log(2));
-          lgK = Math.max(4, Math.min(21, lgK));
+          int lgNom = (int) Math.ceil(Math.log(1 / (rsd * rsd)) / Math.log(2));
+          lgNom = Math.max(12, Math.min(26, lgNom));
           DataType type = typeOf(a.get(0));
           String input =
               type instanceof IntegerType
                       || type instanceof LongType
+                      || type instanceof DoubleType
+                      || type instanceof FloatType
                       || type instanceof StringType
                       || type instanceof BinaryType
                   ? a.get(0)
                   : "CAST(" + a.get(0) + " AS STRING)";
+          int nominal = lgNom;
           return new Decomposition(
-              List.of("hll_sketch_agg(" + input + ", " + lgK + ")"),
-              c -> List.of("hll_union_agg(" + c.get(0) + ", true)"),
-              m -> "hll_sketch_estimate(" + m.get(0) + ")");
+              List.of("theta_sketch_agg(" + input + ", " + nominal + ")"),
+              c -> List.of("theta_union_agg(" + c.get(0) + ", " + nominal + ")"),
+              m -> "theta_sketch_estimate(" + m.get(0) + ")");
         }
         case "percentile_approx", "approx_percentile" -> {
           if (a.size() < 2 || a.size() > 3) {

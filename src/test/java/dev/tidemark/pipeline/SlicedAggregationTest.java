@@ -116,7 +116,7 @@ class SlicedAggregationTest {
       long from = ms(0);
       long to = ms(60);
 
-      // approx_count_distinct becomes an HLL sketch, exact at these few distinct users per window.
+      // approx_count_distinct becomes a theta sketch, exact below 4,096 distinct users per window.
       PipelineSpec exact =
           spec.withSql(
               spec.sql().replace("approx_count_distinct(user_id)", "count(DISTINCT user_id)"));
@@ -199,14 +199,14 @@ class SlicedAggregationTest {
     SlicedAggregation sliced =
         SlicedAggregation.analyze(spark, shipped("page-analytics")).aggregation();
     assertEquals(
-        "SELECT `page`, _slice, count(*) AS _p0, hll_sketch_agg(user_id, 9) AS _p1 FROM events"
+        "SELECT `page`, _slice, count(*) AS _p0, theta_sketch_agg(user_id, 12) AS _p1 FROM events"
             + " GROUP BY `page`, _slice",
         sliced.sliceSql());
     assertTrue(
         sliced.rollupSql().contains("sum(_p0)                          AS views"),
         sliced.rollupSql());
     assertTrue(
-        sliced.rollupSql().contains("hll_sketch_estimate(hll_union_agg(_p1, true))"),
+        sliced.rollupSql().contains("theta_sketch_estimate(theta_union_agg(_p1, 12))"),
         sliced.rollupSql());
     assertTrue(sliced.rollupSql().contains("GROUP BY page, window"), sliced.rollupSql());
   }
