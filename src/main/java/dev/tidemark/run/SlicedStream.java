@@ -58,6 +58,8 @@ import org.apache.spark.storage.StorageLevel;
  * reads the slice table as that batch left it, so it writes the same rows.
  */
 final class SlicedStream {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SlicedStream.class);
+
   /** Merge the slice table every this many batches (fewer, larger files; closed slices dropped). */
   static final int COMPACT_EVERY_BATCHES = 20;
 
@@ -80,6 +82,10 @@ final class SlicedStream {
     Dataset<Row> decoded =
         decoder
             .decode(raw)
+            // Only rejected records are written as they arrived: the good ones' raw bytes are
+            // dropped before the batch is materialised.
+            .withColumn(
+                EventDecoder.RAW, when(col(EventDecoder.REASON).isNotNull(), col(EventDecoder.RAW)))
             .withColumn(WATERMARK_COLUMN, when(col(EventDecoder.REASON).isNull(), col(eventTime)))
             .withWatermark(
                 WATERMARK_COLUMN, spec.source().watermarkDelay().toMillis() + " milliseconds");
@@ -110,6 +116,7 @@ final class SlicedStream {
       long watermark = StreamCheckpoint.batchWatermark(hadoop, gold.checkpoint(), batchId);
       long firstOpen = aggregation.firstOpenWindow(watermark);
       Dataset<Row> decoded = batch.drop(WATERMARK_COLUMN).persist(StorageLevel.MEMORY_AND_DISK());
+      long t0 = System.nanoTime();
       try {
         Column eventMs = expr("unix_millis(`" + spec.source().eventTimeColumn() + "`)");
         Column good = col(EventDecoder.REASON).isNull();
@@ -124,6 +131,7 @@ final class SlicedStream {
                     min(when(open, eventMs)),
                     max(when(open, eventMs)))
                 .first();
+        long t1 = System.nanoTime();
         long read = s.getLong(0);
         long rejected = s.getLong(1);
         long late = s.getLong(2);
@@ -135,10 +143,12 @@ final class SlicedStream {
             s.isNullAt(3)
                 ? watermark
                 : Math.max(watermark, s.getLong(3) - spec.source().watermarkDelay().toMillis());
+        long t2 = System.nanoTime();
         if (!s.isNullAt(4)) {
           Dataset<Row> events = decoder.accepted(decoded.where(open));
           slices.append(aggregation.slices(events), queryId, batchId);
         }
+        long t3 = System.nanoTime();
         if (spec.sink().outputMode() == OutputMode.UPDATE) {
           if (!s.isNullAt(4)) {
             long from = Math.max(firstOpen, aggregation.firstWindowOfSlice(sliceOf(s.getLong(4))));
@@ -152,6 +162,14 @@ final class SlicedStream {
             writeWindows(firstOpen, to, queryId, batchId, false);
           }
         }
+        long t4 = System.nanoTime();
+        LOG.debug(
+            "batch {}: decode+summary {} ms, quarantine {} ms, slices {} ms, windows {} ms",
+            batchId,
+            (t1 - t0) / 1_000_000,
+            (t2 - t1) / 1_000_000,
+            (t3 - t2) / 1_000_000,
+            (t4 - t3) / 1_000_000);
         if ((batchId + 1) % COMPACT_EVERY_BATCHES == 0) {
           slices.compact(aggregation.firstOpenWindow(next));
         }
