@@ -40,6 +40,11 @@ public final class ConfOptions {
     return ConfigLoader.load(file(), all);
   }
 
+  /** The folder of pipeline files the configuration names. */
+  public Path pipelinesDir() {
+    return ConfigLoader.pipelinesDir(file(), overrides);
+  }
+
   /** The configuration file to read, or null for none. */
   public Path file() {
     if (conf != null) {

@@ -67,6 +67,7 @@ public final class TidemarkCli implements Callable<Integer> {
     cli.addSubcommand(new RepairCommand());
     cli.addSubcommand(new IngestCommand());
     cli.addSubcommand(new ValidateCommand());
+    cli.addSubcommand(new InitCommand());
     cli.addSubcommand(new StatusCommand());
     cli.addSubcommand(new MaintainCommand());
     for (String name : LOCAL_COMMANDS) {

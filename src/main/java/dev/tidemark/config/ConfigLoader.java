@@ -56,28 +56,8 @@ public final class ConfigLoader {
   public static TidemarkConfig load(
       Path confFile, Map<String, String> overrides, Map<String, String> environment) {
     Path file = confFile == null ? null : confFile.toAbsolutePath().normalize();
-    if (file != null && !Files.isRegularFile(file)) {
-      throw new InvalidConfigException(
-          new ConfigProblem(file, "", "configuration file not found (pass --conf FILE)"));
-    }
     Path base = file == null ? Path.of("").toAbsolutePath() : file.getParent();
-    Config config;
-    try {
-      Config fromFile =
-          file == null
-              ? ConfigFactory.empty("no configuration file")
-              : ConfigFactory.parseFile(file.toFile(), RequiredIncluder.options());
-      config =
-          ConfigFactory.parseMap(overrides, "--set")
-              .withFallback(systemProperties())
-              .withFallback(environment(environment))
-              .withFallback(fromFile)
-              .withFallback(defaults())
-              .resolve();
-    } catch (ConfigException e) {
-      throw new InvalidConfigException(
-          new ConfigProblem(file, "", "cannot parse: " + e.getMessage()));
-    }
+    Config config = merged(file, overrides, environment);
 
     List<ConfigProblem> unknown = new ArrayList<>();
     if (config.root().get(ROOT) instanceof ConfigObject tidemark) {
@@ -137,6 +117,46 @@ public final class ConfigLoader {
         bronze,
         spark,
         List.copyOf(pipelines));
+  }
+
+  /**
+   * The folder of pipeline files the configuration names (which need not exist yet), without
+   * reading the pipelines: for {@code tidemark init}.
+   */
+  public static Path pipelinesDir(Path confFile, Map<String, String> overrides) {
+    Path file = confFile == null ? null : confFile.toAbsolutePath().normalize();
+    Path base = file == null ? Path.of("").toAbsolutePath() : file.getParent();
+    Config config = merged(file, overrides, System.getenv());
+    ConfigReader r = new ConfigReader(config, file);
+    String dir = r.string(PIPELINES_DIR, "pipelines");
+    if (!r.problems().isEmpty()) {
+      throw new InvalidConfigException(r.problems());
+    }
+    return base.resolve(dir).normalize();
+  }
+
+  /** The layers, highest first: --set, -D, environment, the file, the defaults inside the jar. */
+  private static Config merged(
+      Path file, Map<String, String> overrides, Map<String, String> environment) {
+    if (file != null && !Files.isRegularFile(file)) {
+      throw new InvalidConfigException(
+          new ConfigProblem(file, "", "configuration file not found (pass --conf FILE)"));
+    }
+    try {
+      Config fromFile =
+          file == null
+              ? ConfigFactory.empty("no configuration file")
+              : ConfigFactory.parseFile(file.toFile(), RequiredIncluder.options());
+      return ConfigFactory.parseMap(overrides, "--set")
+          .withFallback(systemProperties())
+          .withFallback(environment(environment))
+          .withFallback(fromFile)
+          .withFallback(defaults())
+          .resolve();
+    } catch (ConfigException e) {
+      throw new InvalidConfigException(
+          new ConfigProblem(file, "", "cannot parse: " + e.getMessage()));
+    }
   }
 
   /** Two pipelines writing one table (by name or by path) would overwrite each other's rows. */

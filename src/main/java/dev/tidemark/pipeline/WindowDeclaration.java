@@ -308,7 +308,7 @@ public final class WindowDeclaration {
   }
 
   /** A duration as a user writes it: {@code 10 minutes}, {@code 90 seconds}. */
-  static String human(Duration d) {
+  public static String human(Duration d) {
     long ms = d.toMillis();
     long[] units = {86_400_000L, 3_600_000L, 60_000L, 1000L, 1L};
     String[] names = {"day", "hour", "minute", "second", "millisecond"};
