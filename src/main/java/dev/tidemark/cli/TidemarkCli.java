@@ -20,7 +20,7 @@ import picocli.CommandLine.ParseResult;
 @Command(
     name = "tidemark",
     mixinStandardHelpOptions = true,
-    version = "tidemark 0.1.0",
+    versionProvider = BuildVersion.class,
     description = {
       "Kafka -> Delta Lake streaming analytics on Spark. One pipeline definition (conf/pipelines/"
           + "NAME.conf + NAME.sql) runs as a stream and as a backfill.",
@@ -68,6 +68,7 @@ public final class TidemarkCli implements Callable<Integer> {
     cli.addSubcommand(new IngestCommand());
     cli.addSubcommand(new ValidateCommand());
     cli.addSubcommand(new InitCommand());
+    cli.addSubcommand(new CompletionCommand());
     cli.addSubcommand(new StatusCommand());
     cli.addSubcommand(new MaintainCommand());
     for (String name : LOCAL_COMMANDS) {
