@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigPrecedenceTest {
   private static final String KEY = ConfigKeys.KAFKA_BOOTSTRAP_SERVERS;
   private static final String ENV = "KAFKA_BOOTSTRAP_SERVERS";
+  private static final String DEFAULT_LAKE = "file:/var/lib/tidemark/lake";
 
   @TempDir Path dir;
 
@@ -27,7 +28,10 @@ class ConfigPrecedenceTest {
     System.clearProperty(KEY);
   }
 
-  /** A configuration file that sets the bootstrap servers and nothing else (no ${?VAR}). */
+  /**
+   * A configuration file that sets the bootstrap servers and nothing else (no ${?VAR}, no include):
+   * every other key comes from the defaults inside the jar, at every level.
+   */
   private Path file() throws IOException {
     Files.createDirectories(dir.resolve("pipelines"));
     return Files.writeString(
@@ -48,34 +52,39 @@ class ConfigPrecedenceTest {
 
   @Test
   void theFileWinsOverTheDefaults() throws IOException {
-    assertEquals(
-        "from-file:9092", ConfigLoader.load(file(), Map.of(), Map.of()).bootstrapServers());
+    TidemarkConfig config = ConfigLoader.load(file(), Map.of(), Map.of());
+
+    assertEquals("from-file:9092", config.bootstrapServers());
+    assertEquals(DEFAULT_LAKE, config.lake());
   }
 
   @Test
   void theEnvironmentWinsOverTheFileThoughTheFileDoesNotMentionIt() throws IOException {
-    assertEquals(
-        "from-env:9092",
-        ConfigLoader.load(file(), Map.of(), env("from-env:9092")).bootstrapServers());
+    TidemarkConfig config = ConfigLoader.load(file(), Map.of(), env("from-env:9092"));
+
+    assertEquals("from-env:9092", config.bootstrapServers());
+    assertEquals(DEFAULT_LAKE, config.lake());
   }
 
   @Test
   void systemPropertiesWinOverTheEnvironment() throws IOException {
     System.setProperty(KEY, "from-property:9092");
 
-    assertEquals(
-        "from-property:9092",
-        ConfigLoader.load(file(), Map.of(), env("from-env:9092")).bootstrapServers());
+    TidemarkConfig config = ConfigLoader.load(file(), Map.of(), env("from-env:9092"));
+
+    assertEquals("from-property:9092", config.bootstrapServers());
+    assertEquals(DEFAULT_LAKE, config.lake());
   }
 
   @Test
   void setWinsOverSystemProperties() throws IOException {
     System.setProperty(KEY, "from-property:9092");
 
-    assertEquals(
-        "from-set:9092",
-        ConfigLoader.load(file(), Map.of(KEY, "from-set:9092"), env("from-env:9092"))
-            .bootstrapServers());
+    TidemarkConfig config =
+        ConfigLoader.load(file(), Map.of(KEY, "from-set:9092"), env("from-env:9092"));
+
+    assertEquals("from-set:9092", config.bootstrapServers());
+    assertEquals(DEFAULT_LAKE, config.lake());
   }
 
   @Test
@@ -151,21 +160,6 @@ class ConfigPrecedenceTest {
         spark.get("spark.sql.streaming.stateStore.providerClass"));
     assertEquals("8", spark.get("spark.sql.shuffle.partitions"));
     assertEquals(16, spark.size(), spark.toString());
-  }
-
-  @Test
-  void theShippedLocalConfKeepsTheLogStoreFromTheJar() {
-    Map<String, String> spark =
-        ConfigLoader.load(
-                Path.of("conf/local.conf"),
-                Map.of(ConfigKeys.PIPELINES_DIR, dir.toString()),
-                Map.of())
-            .sparkConf();
-
-    assertEquals(
-        "dev.tidemark.storage.S3ConditionalPutLogStore",
-        spark.get("spark.delta.logStore.s3a.impl"));
-    assertEquals("2", spark.get("spark.sql.shuffle.partitions"));
   }
 
   @Test

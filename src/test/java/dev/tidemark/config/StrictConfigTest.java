@@ -99,7 +99,7 @@ class StrictConfigTest {
   }
 
   @Test
-  void sparkSettingsSourceOptionsAndExpectationsAreFreeForm() throws IOException {
+  void freeFormMapsAreNotCheckedButTheKeysBesideThemAre() throws IOException {
     PipelineFixture fixture =
         new PipelineFixture(dir)
             .replaceInPipeline(
@@ -112,12 +112,15 @@ class StrictConfigTest {
         Files.readString(conf)
             + "tidemark.spark { \"spark.whatever.setting\" = \"1\" }\n"
             + "tidemark.kafka.options { \"kafka.security.protocol\" = SSL }\n"
-            + "tidemark.bronze.options { maxOffsetsPerTrigger = 5 }\n");
+            + "tidemark.bronze.options { maxOffsetsPerTrigger = 5 }\n"
+            + "tidemark.bronze.option { maxOffsetsPerTrigger = 5 }\n");
 
-    TidemarkConfig config = ConfigLoader.load(conf, Map.of(), Map.of());
-
-    assertEquals("1", config.sparkConf().get("spark.whatever.setting"));
-    assertEquals("x", config.pipelines().get(0).source().options().get("kafka.any.thing"));
+    assertEquals(
+        List.of(
+            conf
+                + ": tidemark.bronze.option: unknown key (line 13); did you mean"
+                + " `tidemark.bronze.options`?"),
+        problems(conf));
   }
 
   @Test

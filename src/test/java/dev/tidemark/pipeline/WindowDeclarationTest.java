@@ -100,12 +100,8 @@ class WindowDeclarationTest {
   }
 
   @Test
-  void theFixtureDeclaresTheWindowOfItsSql() {
-    assertEquals(List.of(), problems(new PipelineFixture(dir)));
-  }
-
-  @Test
   void aSizeThatDiffersNamesTheFileKeyAndTheSql() {
+    assertEquals(List.of(), problems(new PipelineFixture(dir.resolve("same"))));
     PipelineFixture fixture =
         new PipelineFixture(dir).replaceInPipeline("size = 5 minutes", "size = 10 minutes");
 
