@@ -58,6 +58,7 @@ public final class PipelineValidator {
     List<ConfigProblem> problems = new ArrayList<>();
     EventDecoder decoder = new EventDecoder(spec.source());
     checkExpectations(spec, decoder.schema(), problems);
+    problems.addAll(WindowDeclaration.check(spec));
     Dataset<Row> result;
     try {
       result = new PipelineQuery(spec).apply(emptyBatch(decoder.schema()));
