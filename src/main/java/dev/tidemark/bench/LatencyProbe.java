@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * Event-to-visible latency: runs the pipeline as a stream in update mode with a processing-time
  * trigger on a fresh topic, has the data process send events at a steady rate, and computes for
  * every event the time from its Kafka record timestamp (set when it was sent) to the end of the
- * micro-batch that read it, i.e. the moment its MERGE had committed and its window rows were
+ * micro-batch that read it, i.e. the moment its gold write had committed and its window rows were
  * visible to readers of the Delta table. Batches are matched to events by the Kafka offset ranges
  * in the query's progress reports; the end of a batch is its start plus its trigger execution time.
  */

@@ -36,7 +36,7 @@ final class TidemarkStreamCase implements BenchCase {
   @Override
   public String label() {
     return "Tidemark streaming, "
-        + (mode == OutputMode.UPDATE ? "update mode (MERGE)" : "append mode")
+        + (mode == OutputMode.UPDATE ? "update mode (open windows rewritten)" : "append mode")
         + ", availableNow";
   }
 

@@ -414,22 +414,27 @@ public final class SlicedAggregation {
         throw new NotSliceable("the SQL has no aggregate");
       }
 
-      // The slice query: the SQL's keys, the slice, and every call's partials.
+      // The slice query: the SQL's keys, the slice, and every distinct partial of the calls (the
+      // card-velocity SQL's flag repeats count(*), sum(amount) and collect_set(country)).
       List<String> select = new ArrayList<>();
       keys.forEach(k -> select.add(quote(k)));
       select.add(SLICE);
-      List<String> partialColumns = new ArrayList<>();
+      Map<String, String> columnOfPartial = new java.util.LinkedHashMap<>();
       List<List<String>> columnsOfCall = new ArrayList<>();
       for (Call c : calls) {
         List<String> mine = new ArrayList<>();
         for (String p : c.partials()) {
-          String column = PARTIAL + partialColumns.size();
-          partialColumns.add(column);
+          String column = columnOfPartial.get(p);
+          if (column == null) {
+            column = PARTIAL + columnOfPartial.size();
+            columnOfPartial.put(p, column);
+            select.add(p + " AS " + column);
+          }
           mine.add(column);
-          select.add(p + " AS " + column);
         }
         columnsOfCall.add(mine);
       }
+      List<String> partialColumns = List.copyOf(columnOfPartial.values());
       String groupBy = String.join(", ", select.subList(0, keys.size() + 1));
       String sliceSql =
           "SELECT "
@@ -441,12 +446,14 @@ public final class SlicedAggregation {
               + groupBy;
 
       // The roll-up: the SQL itself, aggregate calls replaced by the merge of their partials.
-      List<String> reaggregations = new ArrayList<>();
+      Map<String, String> reaggregationOf = new java.util.HashMap<>();
       Map<Integer, String[]> replacements = new java.util.TreeMap<>(Comparator.reverseOrder());
       for (int i = 0; i < calls.size(); i++) {
         Call c = calls.get(i);
         List<String> merged = c.decomposition().reaggregate().apply(columnsOfCall.get(i));
-        reaggregations.addAll(merged);
+        for (int j = 0; j < merged.size(); j++) {
+          reaggregationOf.putIfAbsent(columnsOfCall.get(i).get(j), merged.get(j));
+        }
         replacements.put(
             c.start(),
             new String[] {Integer.toString(c.stop()), c.decomposition().finish().apply(merged)});
@@ -471,7 +478,7 @@ public final class SlicedAggregation {
               sliceSql,
               rollup.toString(),
               partialColumns,
-              reaggregations,
+              partialColumns.stream().map(reaggregationOf::get).toList(),
               resultSchema());
       checkAnalyzes(sliced);
       return sliced;

@@ -133,7 +133,7 @@ class StreamCrashIT {
             "bronze of " + topic,
             c -> c.bronzePath(topic),
             List.of(BronzeRecords.INGEST_TIME, BronzeRecords.INGEST_DATE)),
-        new ComparedTable("gold, update mode (MERGE)", c -> c.tablePath(update), List.of()),
+        new ComparedTable("gold, update mode", c -> c.tablePath(update), List.of()),
         new ComparedTable("gold, append mode", c -> c.tablePath(append), List.of()),
         new ComparedTable(
             "quarantine of " + UPDATE, c -> c.quarantinePath(update), List.of("quarantined_at")),
