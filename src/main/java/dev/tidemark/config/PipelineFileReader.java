@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -26,8 +26,6 @@ import org.apache.spark.sql.types.StructType;
  */
 final class PipelineFileReader {
   private static final Pattern VALID_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
-  private static final Pattern LEADING_COMMENTS =
-      Pattern.compile("^(\\s*(--[^\\n]*\\n|/\\*.*?\\*/))*\\s*", Pattern.DOTALL);
 
   private PipelineFileReader() {}
 
@@ -160,12 +158,13 @@ final class PipelineFileReader {
     while (sql.endsWith(";")) {
       sql = sql.substring(0, sql.length() - 1).strip();
     }
-    String body = LEADING_COMMENTS.matcher(sql).replaceFirst("").toLowerCase(Locale.ROOT);
-    if (!body.startsWith("select") && !body.startsWith("with")) {
+    Optional<String> notAQuery = QueryOnly.problem(sql);
+    if (notAQuery.isPresent()) {
       r.problem(
           QUERY_SQL_FILE,
           sqlFile.getFileName()
-              + " must hold one SELECT (or WITH ... SELECT) over the view events");
+              + " must hold one SELECT (or WITH ... SELECT) over the view events: "
+              + notAQuery.get());
       return null;
     }
     return sql;
