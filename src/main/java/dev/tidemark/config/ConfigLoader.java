@@ -93,6 +93,7 @@ public final class ConfigLoader {
             new ConfigProblem(p.file(), NAME, "duplicate pipeline name '" + p.name() + "'"));
       }
     }
+    checkTablePaths(pipelines, lake, checkpoints, file, problems);
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
     }
@@ -109,6 +110,75 @@ public final class ConfigLoader {
         bronze,
         spark,
         List.copyOf(pipelines));
+  }
+
+  /**
+   * No result table at or inside another pipeline's table (a VACUUM of one would delete the other's
+   * files; a Delta table inside another is read as part of it), and none at or around the
+   * checkpoint root when that lies in the lake.
+   */
+  private static void checkTablePaths(
+      List<PipelineSpec> pipelines,
+      String lake,
+      String checkpoints,
+      Path mainFile,
+      List<ConfigProblem> problems) {
+    for (PipelineSpec p : pipelines) {
+      String path = PipelineFileReader.normalizePath(p.sink().path());
+      for (PipelineSpec other : pipelines) {
+        if (other == p) {
+          continue;
+        }
+        String otherPath = PipelineFileReader.normalizePath(other.sink().path());
+        String relation =
+            path.equals(otherPath)
+                ? "is the table of"
+                : within(path, otherPath)
+                    ? "is inside the table of"
+                    : within(otherPath, path) ? "contains the table of" : null;
+        if (relation != null) {
+          problems.add(
+              new ConfigProblem(
+                  p.file(),
+                  SINK_PATH,
+                  "'"
+                      + path
+                      + "' "
+                      + relation
+                      + " pipeline '"
+                      + other.name()
+                      + "' ("
+                      + otherPath
+                      + ", "
+                      + other.file()
+                      + "); give each pipeline a folder of its own, e.g. gold/"
+                      + p.sink().table()));
+        }
+      }
+      if (lake != null && checkpoints != null && checkpoints.startsWith(lake + "/")) {
+        String cp = PipelineFileReader.normalizePath(checkpoints.substring(lake.length() + 1));
+        if (path.equals(cp) || within(path, cp) || within(cp, path)) {
+          problems.add(
+              new ConfigProblem(
+                  p.file(),
+                  SINK_PATH,
+                  "'"
+                      + path
+                      + "' overlaps the checkpoint folder "
+                      + checkpoints
+                      + " ("
+                      + CHECKPOINTS
+                      + " in "
+                      + mainFile
+                      + ")"));
+        }
+      }
+    }
+  }
+
+  /** Whether normalized lake-relative {@code inner} lies strictly below {@code outer}. */
+  private static boolean within(String inner, String outer) {
+    return !outer.isEmpty() && inner.startsWith(outer + "/");
   }
 
   private static List<Path> pipelineFiles(Path dir, Path mainFile, List<ConfigProblem> problems) {

@@ -26,6 +26,12 @@ import org.apache.spark.sql.types.StructType;
  */
 final class PipelineFileReader {
   private static final Pattern VALID_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
+  private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]+");
+  private static final int MAX_TOPIC_LENGTH = 249;
+
+  /** Folders of the lake root that hold Tidemark's own data; no result table may live there. */
+  static final List<String> RESERVED_AREAS =
+      List.of("bronze", "quarantine", "_checkpoints", "_metrics", "_tidemark");
 
   private PipelineFileReader() {}
 
@@ -97,6 +103,9 @@ final class PipelineFileReader {
     List<String> topics = r.strings(SOURCE_TOPICS, List.of());
     if (topics.isEmpty()) {
       r.problem(SOURCE_TOPICS, "is required: the Kafka topics to read, e.g. [card-transactions]");
+    }
+    for (String topic : topics) {
+      topicProblem(topic).ifPresent(problem -> r.problem(SOURCE_TOPICS, problem));
     }
     String format = r.string(SOURCE_FORMAT, "json");
     if (format != null && !format.equals("json")) {
@@ -205,6 +214,27 @@ final class PipelineFileReader {
     String path = r.string(SINK_PATH, "gold/" + table);
     if (path != null && (path.startsWith("/") || path.contains(".."))) {
       r.problem(SINK_PATH, "must be relative to the lake root, without '..': " + path);
+    } else if (path != null && normalizePath(path).isEmpty()) {
+      r.problem(
+          SINK_PATH,
+          "'"
+              + path
+              + "' is the lake root itself; name a folder below it, e.g. gold/"
+              + (table == null ? "TABLE" : table));
+    } else if (path != null) {
+      String area = normalizePath(path).split("/")[0];
+      if (RESERVED_AREAS.contains(area)) {
+        r.problem(
+            SINK_PATH,
+            "'"
+                + path
+                + "' is inside the lake's "
+                + area
+                + "/ area, which Tidemark keeps for itself "
+                + RESERVED_AREAS
+                + "; use e.g. gold/"
+                + (table == null ? "TABLE" : table));
+      }
     }
     List<String> partitionBy = r.strings(SINK_PARTITION_BY, List.of());
     List<String> keys = r.strings(SINK_KEYS, List.of());
@@ -221,6 +251,47 @@ final class PipelineFileReader {
 
   private static TriggerSpec readTrigger(ConfigReader r) {
     return r.trigger(SINK_TRIGGER, TriggerSpec.every(Duration.ofMinutes(1)));
+  }
+
+  /**
+   * Why Kafka would refuse {@code topic} as a topic name (its own rule: 1 to 249 of {@code
+   * [a-zA-Z0-9._-]}, not {@code .} or {@code ..}), if it would. The bronze table of a topic is the
+   * folder {@code bronze/TOPIC}, so a legal name is also a safe folder name.
+   */
+  static Optional<String> topicProblem(String topic) {
+    if (topic.isEmpty()) {
+      return Optional.of("a topic name cannot be empty");
+    }
+    if (topic.equals(".") || topic.equals("..")) {
+      return Optional.of("'" + topic + "' is not a legal Kafka topic name");
+    }
+    if (topic.length() > MAX_TOPIC_LENGTH) {
+      return Optional.of(
+          "'"
+              + topic
+              + "' is not a legal Kafka topic name: "
+              + topic.length()
+              + " characters, at most "
+              + MAX_TOPIC_LENGTH);
+    }
+    if (!LEGAL_TOPIC.matcher(topic).matches()) {
+      return Optional.of(
+          "'"
+              + topic
+              + "' is not a legal Kafka topic name: only ASCII letters, digits, '.', '_' and '-'");
+    }
+    return Optional.empty();
+  }
+
+  /** A lake-relative path without empty or {@code .} segments and without a trailing slash. */
+  static String normalizePath(String path) {
+    StringBuilder out = new StringBuilder();
+    for (String segment : path.strip().split("/")) {
+      if (!segment.isEmpty() && !segment.equals(".")) {
+        out.append(out.isEmpty() ? "" : "/").append(segment);
+      }
+    }
+    return out.toString();
   }
 
   static String firstLine(String message) {
