@@ -5,6 +5,7 @@ import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.run.BronzeIngest;
 import dev.tidemark.run.PipelineRuntime;
+import dev.tidemark.run.QueryGroup;
 import dev.tidemark.run.RunningBronze;
 import dev.tidemark.run.RunningPipeline;
 import dev.tidemark.run.StreamRunner;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.streaming.StreamingQueryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -97,10 +97,7 @@ final class StreamCommand implements Callable<Integer> {
             });
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
-      for (RunningPipeline r : running) {
-        awaitTermination(r);
-      }
-      bronze.awaitTermination();
+      awaitAll(runtime, running, bronze);
     } finally {
       stopper.run();
       try {
@@ -123,14 +120,23 @@ final class StreamCommand implements Callable<Integer> {
     }
   }
 
-  /** Waits for a pipeline's queries; a Kafka data loss becomes an explanation with the way out. */
-  private static void awaitTermination(RunningPipeline r) throws StreamingQueryException {
+  /**
+   * Waits for every query of the process; the first failure stops them all. A Kafka data loss in a
+   * pipeline's query becomes an explanation with the way out.
+   */
+  private static void awaitAll(
+      PipelineRuntime runtime, List<RunningPipeline> running, RunningBronze bronze) {
     try {
-      r.awaitTermination();
-    } catch (StreamingQueryException e) {
-      Optional<KafkaDataLoss> loss = KafkaDataLoss.in(e);
-      if (loss.isPresent()) {
-        throw new KafkaDataLoss.StreamStopped(loss.get().explain(r.spec().name()), e);
+      new QueryGroup(runtime.spark(), QueryGroup.of(running, bronze)).await();
+    } catch (QueryGroup.QueryFailedException e) {
+      Optional<KafkaDataLoss> loss = KafkaDataLoss.in(e.getCause());
+      Optional<RunningPipeline> owner =
+          running.stream()
+              .filter(r -> r.queries().stream().anyMatch(q -> q.name().equals(e.query())))
+              .findFirst();
+      if (loss.isPresent() && owner.isPresent()) {
+        throw new KafkaDataLoss.StreamStopped(
+            loss.get().explain(owner.get().spec().name()), e.getCause());
       }
       throw e;
     }

@@ -2,6 +2,7 @@ package dev.tidemark.cli;
 
 import dev.tidemark.config.InvalidConfigException;
 import dev.tidemark.run.BackfillLock;
+import dev.tidemark.run.QueryGroup;
 import dev.tidemark.source.KafkaDataLoss;
 import dev.tidemark.source.KafkaReachability;
 import java.io.PrintWriter;
@@ -105,6 +106,12 @@ public final class TidemarkCli implements Callable<Integer> {
       }
       if (e instanceof KafkaReachability.KafkaUnavailableException) {
         err.println("tidemark: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+      if (e instanceof QueryGroup.QueryFailedException) {
+        err.println("tidemark: " + e.getMessage());
+        e.getCause().printStackTrace(err);
         err.flush();
         return 1;
       }
