@@ -65,7 +65,7 @@ final class IngestCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
       // The first failed query stops the others; the exception names it.
-      new QueryGroup(runtime.spark(), QueryGroup.of(List.of(), bronze)).await();
+      new QueryGroup(runtime.spark(), QueryGroup.of(List.of(), bronze), bronze.locks()).await();
     } finally {
       stopper.run();
       runtime.close();

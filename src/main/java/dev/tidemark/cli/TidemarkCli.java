@@ -1,7 +1,7 @@
 package dev.tidemark.cli;
 
 import dev.tidemark.config.InvalidConfigException;
-import dev.tidemark.run.BackfillLock;
+import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.QueryGroup;
 import dev.tidemark.source.KafkaDataLoss;
 import dev.tidemark.source.KafkaReachability;
@@ -115,7 +115,12 @@ public final class TidemarkCli implements Callable<Integer> {
         err.flush();
         return 1;
       }
-      if (e instanceof BackfillLock.AlreadyRunningException) {
+      if (e instanceof QueryGroup.LockLostException) {
+        err.println("tidemark: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+      if (e instanceof LakeLock.AlreadyRunningException) {
         err.println("tidemark: " + e.getMessage());
         err.flush();
         return ALREADY_RUNNING;

@@ -64,12 +64,36 @@ public final class QueryGroup {
     }
   }
 
+  /** A lock the group's work depends on was taken over; every query of the group was stopped. */
+  public static final class LockLostException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LockLostException(LakeLock lock, int stopped) {
+      super(
+          "lost the lock "
+              + lock
+              + ": another process took it over (this one had not refreshed it in time). Stopped"
+              + " the "
+              + stopped
+              + " running "
+              + (stopped == 1 ? "query" : "queries")
+              + " of this process; each resumes from its checkpoint on restart.");
+    }
+  }
+
   private final SparkSession spark;
   private final List<Member> members;
+  private final List<LakeLock> locks;
 
   public QueryGroup(SparkSession spark, List<Member> members) {
+    this(spark, members, List.of());
+  }
+
+  /** A group that also stops, and fails, when one of {@code locks} is lost. */
+  public QueryGroup(SparkSession spark, List<Member> members, List<LakeLock> locks) {
     this.spark = spark;
     this.members = List.copyOf(members);
+    this.locks = List.copyOf(locks);
   }
 
   /** The members of a set of running pipelines and a bronze ingest, in that order. */
@@ -102,6 +126,10 @@ public final class QueryGroup {
         Member f = failed.get();
         throw new QueryFailedException(
             String.valueOf(f.query().name()), f.owner(), stopped, f.query().exception().get());
+      }
+      Optional<LakeLock> lost = locks.stream().filter(LakeLock::lost).findFirst();
+      if (lost.isPresent()) {
+        throw new LockLostException(lost.get(), stopOthers(null));
       }
       if (members.stream().noneMatch(m -> m.query().isActive())) {
         return;
