@@ -62,7 +62,9 @@ public final class ConfigLoader {
     String lake = normalizeLocation(r.string(LAKE));
     String checkpoints = normalizeLocation(r.string(CHECKPOINTS));
     String bootstrap = r.string(KAFKA_BOOTSTRAP_SERVERS);
-    Map<String, String> kafkaOptions = r.settings(KAFKA_OPTIONS);
+    List<ConfigProblem> secretProblems = new ArrayList<>();
+    Map<String, String> kafkaOptions =
+        Secrets.readFiles(r.settings(KAFKA_OPTIONS), file, KAFKA_OPTIONS, secretProblems);
     boolean commitOffsets = "true".equals(r.string(KAFKA_COMMIT_OFFSETS, "false"));
     Duration startupWait = r.duration(KAFKA_STARTUP_WAIT);
     Duration slack = r.duration(BACKFILL_KAFKA_TIMESTAMP_SLACK);
@@ -71,11 +73,12 @@ public final class ConfigLoader {
         new BronzeSpec(
             r.bool(BRONZE_ENABLED, true),
             r.trigger(BRONZE_TRIGGER, TriggerSpec.every(Duration.ofMinutes(1))),
-            r.settings(BRONZE_OPTIONS));
+            Secrets.readFiles(r.settings(BRONZE_OPTIONS), file, BRONZE_OPTIONS, secretProblems));
     Map<String, String> spark = r.settings(SPARK);
     String pipelinesDir = r.string(PIPELINES_DIR, "pipelines");
 
     List<ConfigProblem> problems = new ArrayList<>(r.problems());
+    problems.addAll(secretProblems);
     List<PipelineSpec> pipelines = new ArrayList<>();
     if (pipelinesDir != null) {
       Path dir = file.resolveSibling(pipelinesDir).normalize();

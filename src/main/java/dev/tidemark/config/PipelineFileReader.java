@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,7 +121,11 @@ final class PipelineFileReader {
       }
     }
     Duration watermark = r.duration(SOURCE_WATERMARK);
-    return new SourceSpec(topics, format, ddl, eventTime, watermark, r.settings(SOURCE_OPTIONS));
+    List<ConfigProblem> unreadable = new ArrayList<>();
+    Map<String, String> options =
+        Secrets.readFiles(r.settings(SOURCE_OPTIONS), r.file(), SOURCE_OPTIONS, unreadable);
+    unreadable.forEach(p -> r.problem(p.key(), p.message()));
+    return new SourceSpec(topics, format, ddl, eventTime, watermark, options);
   }
 
   static StructType parseSchema(ConfigReader r, String ddl) {
