@@ -64,16 +64,17 @@ final class StreamCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TidemarkConfig config = conf.load();
     List<PipelineSpec> selected = config.select(pipelines);
-    List<LakeLock> locks = lockPipelines(config, selected);
+    // Validated first (nothing is written for a bad pipeline), locked before any query starts.
+    PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-stream", selected);
     try {
-      PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-stream", selected);
+      List<LakeLock> locks = lockPipelines(config, selected);
       try {
         return run(runtime, selected, locks);
       } finally {
-        runtime.close();
+        release(locks);
       }
     } finally {
-      release(locks);
+      runtime.close();
     }
   }
 
