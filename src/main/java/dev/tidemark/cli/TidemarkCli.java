@@ -14,9 +14,10 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The {@code tidemark} command line. Exit codes: 0 ok, 2 usage or configuration error (reported
- * before any data moves), 1 runtime failure, 3 another backfill or repair of the pipeline (or
- * bronze ingest of the topic) is running, 4 Kafka no longer has records a stream has not processed
- * (data loss; see {@link KafkaDataLoss}).
+ * before any data moves), 1 runtime failure (including a failed query, which stops every other
+ * query of the process), 3 another backfill, repair or stream of the pipeline (or bronze ingest of
+ * the topic) is running, 4 Kafka no longer has records a stream has not processed (data loss; see
+ * {@link KafkaDataLoss}).
  */
 @Command(
     name = "tidemark",
@@ -31,8 +32,8 @@ import picocli.CommandLine.ParseResult;
       "",
       "Configuration: --conf FILE (default $TIDEMARK_CONF or conf/local.conf); environment"
           + " variables TIDEMARK_LAKE, KAFKA_BOOTSTRAP_SERVERS override it.",
-      "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error, 3 another backfill"
-          + " or repair of the pipeline (or bronze ingest of the topic) is running, 4 Kafka no"
+      "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error, 3 another backfill,"
+          + " repair or stream of the pipeline (or bronze ingest of the topic) is running, 4 Kafka no"
           + " longer has records a stream has not processed"
           + " (backfill them from bronze).",
       "Run 'tidemark COMMAND --help' for a command's options and examples."

@@ -81,7 +81,6 @@ public final class LakeLock implements AutoCloseable {
   private final ScheduledExecutorService heartbeat;
   private long beats;
   private volatile boolean lost;
-  private volatile Runnable onLost = () -> {};
   private boolean closed;
 
   private LakeLock(FileSystem fs, Path base, long generation, String token, Settings settings) {
@@ -195,14 +194,6 @@ public final class LakeLock implements AutoCloseable {
     return lost;
   }
 
-  /** What to do when the lock is lost (stop the work it protects); runs on the heartbeat thread. */
-  public void onLost(Runnable action) {
-    this.onLost = action;
-    if (lost) {
-      action.run();
-    }
-  }
-
   @Override
   public synchronized void close() {
     if (closed) {
@@ -250,7 +241,6 @@ public final class LakeLock implements AutoCloseable {
             base,
             settings.staleAfter());
         heartbeat.shutdown();
-        onLost.run();
         return;
       }
       beat();
