@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A fresh lake under target/test-lakes and the shipped configuration pointed at it and at the test
- * broker. Pipelines get topics of their own, so test classes sharing the broker never see each
- * other's events.
+ * A fresh lake under target/test-lakes and the shipped configuration (with the sample pipelines
+ * only) pointed at it and at the test broker. Pipelines get topics of their own, so test classes
+ * sharing the broker never see each other's events.
  */
 public final class TestLake {
   private TestLake() {}
@@ -38,7 +38,9 @@ public final class TestLake {
             ConfigKeys.CHECKPOINTS,
             lake + "/_checkpoints",
             ConfigKeys.KAFKA_BOOTSTRAP_SERVERS,
-            broker.bootstrapServers()));
+            broker.bootstrapServers(),
+            ConfigKeys.PIPELINES_DIR,
+            SamplePipelines.dir().toString()));
   }
 
   /**

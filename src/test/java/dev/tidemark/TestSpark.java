@@ -30,9 +30,11 @@ public final class TestSpark {
     return spark;
   }
 
-  /** The shipped conf/local.conf with its shipped pipelines. */
+  /**
+   * The shipped conf/local.conf with the sample pipelines (only those: {@link SamplePipelines}).
+   */
   public static TidemarkConfig localConfig() {
-    return ConfigLoader.load(projectDir().resolve("conf/local.conf"));
+    return ConfigLoader.load(projectDir().resolve("conf/local.conf"), SamplePipelines.overrides());
   }
 
   public static Path projectDir() {

@@ -2,6 +2,7 @@ package dev.tidemark.cli;
 
 import dev.tidemark.config.ConfigLoader;
 import dev.tidemark.config.TidemarkConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,13 +10,16 @@ import picocli.CommandLine.Option;
 
 /** Options every command shares: which configuration to load and ad-hoc overrides. */
 public final class ConfOptions {
+  /** The file used when neither --conf nor TIDEMARK_CONF names one, if it exists (a checkout). */
+  static final Path CHECKOUT_DEFAULT = Path.of("conf/local.conf");
+
   @Option(
       names = "--conf",
       paramLabel = "FILE",
-      defaultValue = "${env:TIDEMARK_CONF:-conf/local.conf}",
       description =
-          "Configuration file (HOCON). Default: $TIDEMARK_CONF, else ${DEFAULT-VALUE}. "
-              + "Pipelines are read from its pipelines/ folder.")
+          "Configuration file (HOCON). Default: $TIDEMARK_CONF, else conf/local.conf when it"
+              + " exists, else none (the defaults inside the jar, the environment, -D and --set)."
+              + " Pipelines are read from its pipelines/ folder.")
   Path conf;
 
   @Option(
@@ -27,12 +31,29 @@ public final class ConfOptions {
   Map<String, String> overrides = new LinkedHashMap<>();
 
   public TidemarkConfig load() {
-    return ConfigLoader.load(conf, overrides);
+    return ConfigLoader.load(file(), overrides);
   }
 
   public TidemarkConfig load(Map<String, String> extra) {
     Map<String, String> all = new LinkedHashMap<>(overrides);
     all.putAll(extra);
-    return ConfigLoader.load(conf, all);
+    return ConfigLoader.load(file(), all);
+  }
+
+  /** The folder of pipeline files the configuration names. */
+  public Path pipelinesDir() {
+    return ConfigLoader.pipelinesDir(file(), overrides);
+  }
+
+  /** The configuration file to read, or null for none. */
+  public Path file() {
+    if (conf != null) {
+      return conf;
+    }
+    String fromEnv = System.getenv("TIDEMARK_CONF");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Path.of(fromEnv);
+    }
+    return Files.isRegularFile(CHECKOUT_DEFAULT) ? CHECKOUT_DEFAULT : null;
   }
 }

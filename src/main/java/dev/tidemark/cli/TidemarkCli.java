@@ -22,7 +22,7 @@ import picocli.CommandLine.ParseResult;
 @Command(
     name = "tidemark",
     mixinStandardHelpOptions = true,
-    version = "tidemark 0.1.0",
+    versionProvider = BuildVersion.class,
     description = {
       "Kafka -> Delta Lake streaming analytics on Spark. One pipeline definition (conf/pipelines/"
           + "NAME.conf + NAME.sql) runs as a stream and as a backfill.",
@@ -30,8 +30,9 @@ import picocli.CommandLine.ParseResult;
     },
     footer = {
       "",
-      "Configuration: --conf FILE (default $TIDEMARK_CONF or conf/local.conf); environment"
-          + " variables TIDEMARK_LAKE, KAFKA_BOOTSTRAP_SERVERS override it.",
+      "Configuration: --conf FILE (default $TIDEMARK_CONF, else conf/local.conf when it exists)."
+          + " Precedence, highest first: --set, -D, environment (TIDEMARK_LAKE,"
+          + " KAFKA_BOOTSTRAP_SERVERS, ...), the file, the defaults inside the jar.",
       "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error, 3 another backfill,"
           + " repair or stream of the pipeline (or bronze ingest of the topic) is running, 4 Kafka no"
           + " longer has records a stream has not processed"
@@ -68,6 +69,8 @@ public final class TidemarkCli implements Callable<Integer> {
     cli.addSubcommand(new RepairCommand());
     cli.addSubcommand(new IngestCommand());
     cli.addSubcommand(new ValidateCommand());
+    cli.addSubcommand(new InitCommand());
+    cli.addSubcommand(new CompletionCommand());
     cli.addSubcommand(new StatusCommand());
     cli.addSubcommand(new MaintainCommand());
     for (String name : LOCAL_COMMANDS) {

@@ -6,6 +6,7 @@ import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.PipelineValidator;
 import dev.tidemark.run.SparkSessionFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,7 +50,8 @@ final class ValidateCommand implements Callable<Integer> {
               "%-18s %s  (%s, %s mode)%n",
               spec.name(),
               found.isEmpty() ? "ok" : "INVALID",
-              config.file().getParent().relativize(spec.file()),
+              (config.file() == null ? Path.of("").toAbsolutePath() : config.file().getParent())
+                  .relativize(spec.file()),
               spec.sink().outputMode().name().toLowerCase());
       problems.addAll(found);
     }

@@ -1,13 +1,21 @@
 package dev.tidemark.config;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * Every configuration key Tidemark reads, in one place. Keys of the main file are relative to the
- * root; keys of a pipeline file are relative to that file.
+ * root; keys of a pipeline file are relative to that file. {@link ConfigLoader} rejects any other
+ * key (with the nearest known one), except inside the free-form maps of {@link #FREE_FORM}, and
+ * reads the environment variables of {@link #ENVIRONMENT}.
  */
 public final class ConfigKeys {
   private ConfigKeys() {}
 
-  // Main file (conf/application.conf and the files that include it).
+  // Main file (the --conf file and the files it includes; defaults in
+  // src/main/resources/reference.conf).
   public static final String ROOT = "tidemark";
   public static final String LAKE = "tidemark.lake";
   public static final String CHECKPOINTS = "tidemark.checkpoints";
@@ -49,4 +57,77 @@ public final class ConfigKeys {
   public static final String SINK_ZORDER_BY = "sink.zorder-by";
   public static final String DEMO_GENERATOR = "demo.generator";
   public static final String EXPECTATIONS = "expectations";
+
+  /** Every key of the main configuration. */
+  public static final List<String> MAIN_KEYS =
+      List.of(
+          LAKE,
+          CHECKPOINTS,
+          PIPELINES_DIR,
+          KAFKA_BOOTSTRAP_SERVERS,
+          KAFKA_OPTIONS,
+          KAFKA_COMMIT_OFFSETS,
+          KAFKA_STARTUP_WAIT,
+          BACKFILL_KAFKA_TIMESTAMP_SLACK,
+          BRONZE_ENABLED,
+          BRONZE_TRIGGER,
+          BRONZE_OPTIONS,
+          SPARK,
+          MAINTENANCE_SLOWEST_READER_LAG);
+
+  /** Every key of a pipeline file. */
+  public static final List<String> PIPELINE_KEYS =
+      List.of(
+          NAME,
+          DESCRIPTION,
+          SOURCE_TOPICS,
+          SOURCE_FORMAT,
+          SOURCE_SCHEMA,
+          SOURCE_EVENT_TIME,
+          SOURCE_WATERMARK,
+          SOURCE_OPTIONS,
+          QUERY_SQL_FILE,
+          QUERY_WINDOW_TYPE,
+          QUERY_WINDOW_SIZE,
+          QUERY_WINDOW_SLIDE,
+          QUERY_WINDOW_GAP,
+          QUERY_WINDOW_START_COLUMN,
+          SINK_TABLE,
+          SINK_PATH,
+          SINK_PARTITION_BY,
+          SINK_KEYS,
+          SINK_OUTPUT_MODE,
+          SINK_TRIGGER,
+          SINK_ZORDER_BY,
+          DEMO_GENERATOR,
+          EXPECTATIONS);
+
+  /** Keys whose value is a map of settings or rules with names of the user's choosing. */
+  public static final Set<String> FREE_FORM =
+      Set.of(SPARK, KAFKA_OPTIONS, BRONZE_OPTIONS, SOURCE_OPTIONS, EXPECTATIONS);
+
+  /** A Spark setting under {@link #SPARK}, as a path expression (the setting's dots quoted). */
+  public static String sparkSetting(String setting) {
+    return SPARK + ".\"" + setting + "\"";
+  }
+
+  /**
+   * The environment variables Tidemark reads, each setting one key (a path expression). They win
+   * over the configuration file and lose to {@code -D} system properties and {@code --set}.
+   */
+  public static final Map<String, String> ENVIRONMENT = environment();
+
+  private static Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("TIDEMARK_LAKE", LAKE);
+    env.put("TIDEMARK_CHECKPOINTS", CHECKPOINTS);
+    env.put("TIDEMARK_PIPELINES_DIR", PIPELINES_DIR);
+    env.put("KAFKA_BOOTSTRAP_SERVERS", KAFKA_BOOTSTRAP_SERVERS);
+    env.put("TIDEMARK_COMMIT_OFFSETS", KAFKA_COMMIT_OFFSETS);
+    env.put("TIDEMARK_BRONZE_ENABLED", BRONZE_ENABLED);
+    env.put("TIDEMARK_S3A_LOGSTORE", sparkSetting("spark.delta.logStore.s3a.impl"));
+    env.put("AWS_ENDPOINT_URL", sparkSetting("spark.hadoop.fs.s3a.endpoint"));
+    env.put("AWS_REGION", sparkSetting("spark.hadoop.fs.s3a.endpoint.region"));
+    return java.util.Collections.unmodifiableMap(env);
+  }
 }

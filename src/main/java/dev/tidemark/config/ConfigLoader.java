@@ -5,15 +5,19 @@ import static dev.tidemark.config.ConfigKeys.*;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -21,44 +25,47 @@ import java.util.stream.Stream;
  * Loads the main configuration file and every pipeline file into an immutable {@link
  * TidemarkConfig}, or fails with an {@link InvalidConfigException} listing every problem.
  *
- * <p>Precedence, highest first: {@code overrides} (from the CLI), JVM system properties {@code
- * -Dtidemark.*}, environment variables substituted by the files ({@code ${?TIDEMARK_LAKE}}), the
- * given file, {@code application.conf} (which the given file includes).
+ * <p>Precedence, highest first, the same for every key: {@code overrides} ({@code --set}), JVM
+ * system properties ({@code -Dtidemark.*}), environment variables ({@link ConfigKeys#ENVIRONMENT}),
+ * the given file (and the files it includes), the defaults inside the jar ({@code reference.conf}).
+ * Every {@code include} must name an existing file, and a key Tidemark does not read is an error.
  */
 public final class ConfigLoader {
   private ConfigLoader() {}
+
+  /** The defaults inside the jar. */
+  static final String DEFAULTS = "reference.conf";
 
   public static TidemarkConfig load(Path confFile) {
     return load(confFile, Map.of());
   }
 
   public static TidemarkConfig load(Path confFile, Map<String, String> overrides) {
-    Path file = confFile.toAbsolutePath().normalize();
-    if (!Files.isRegularFile(file)) {
-      throw new InvalidConfigException(
-          new ConfigProblem(file, "", "configuration file not found (pass --conf FILE)"));
-    }
-    Config config;
-    // Read afresh each time (ConfigFactory.systemProperties() is cached for the JVM's life).
-    ConfigParseOptions systemProperties =
-        ConfigParseOptions.defaults().setOriginDescription("system properties");
-    try {
-      Config fromFile =
-          ConfigFactory.parseFile(
-              file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-      config =
-          ConfigFactory.parseMap(overrides, "command-line overrides")
-              .withFallback(
-                  ConfigFactory.parseProperties(System.getProperties(), systemProperties)
-                      .withOnlyPath(ROOT))
-              .withFallback(fromFile)
-              .resolve();
-    } catch (ConfigException e) {
-      throw new InvalidConfigException(
-          new ConfigProblem(file, "", "cannot parse: " + e.getMessage()));
-    }
+    return load(confFile, overrides, System.getenv());
+  }
 
+  /**
+   * Loads the configuration.
+   *
+   * @param confFile the main file, or null for none: the defaults inside the jar, the environment,
+   *     system properties and overrides only (pipelines-dir then is relative to the working folder)
+   * @param overrides settings given on the command line ({@code --set})
+   * @param environment the process environment (only the variables of {@link
+   *     ConfigKeys#ENVIRONMENT} are read)
+   */
+  public static TidemarkConfig load(
+      Path confFile, Map<String, String> overrides, Map<String, String> environment) {
+    Path file = confFile == null ? null : confFile.toAbsolutePath().normalize();
+    Path base = file == null ? Path.of("").toAbsolutePath() : file.getParent();
+    Config config = merged(file, overrides, environment);
+
+    List<ConfigProblem> unknown = new ArrayList<>();
+    if (config.root().get(ROOT) instanceof ConfigObject tidemark) {
+      unknown.addAll(
+          UnknownKeys.find(tidemark, List.of(ROOT), MAIN_KEYS, file == null ? base : file));
+    }
     ConfigReader r = new ConfigReader(config, file);
+    r.problems().addAll(unknown);
     String lake = normalizeLocation(r.string(LAKE));
     String checkpoints = normalizeLocation(r.string(CHECKPOINTS));
     String bootstrap = r.string(KAFKA_BOOTSTRAP_SERVERS);
@@ -81,7 +88,7 @@ public final class ConfigLoader {
     problems.addAll(secretProblems);
     List<PipelineSpec> pipelines = new ArrayList<>();
     if (pipelinesDir != null) {
-      Path dir = file.resolveSibling(pipelinesDir).normalize();
+      Path dir = base.resolve(pipelinesDir).normalize();
       for (Path pipelineFile : pipelineFiles(dir, file, problems)) {
         PipelineSpec spec = PipelineFileReader.read(pipelineFile, problems);
         if (spec != null) {
@@ -96,6 +103,7 @@ public final class ConfigLoader {
             new ConfigProblem(p.file(), NAME, "duplicate pipeline name '" + p.name() + "'"));
       }
     }
+    problems.addAll(sharedTables(pipelines));
     checkTablePaths(pipelines, lake, checkpoints, file, problems);
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
@@ -116,7 +124,117 @@ public final class ConfigLoader {
   }
 
   /**
-   * No result table at or inside another pipeline's table (a VACUUM of one would delete the other's
+   * The folder of pipeline files the configuration names (which need not exist yet), without
+   * reading the pipelines: for {@code tidemark init}.
+   */
+  public static Path pipelinesDir(Path confFile, Map<String, String> overrides) {
+    Path file = confFile == null ? null : confFile.toAbsolutePath().normalize();
+    Path base = file == null ? Path.of("").toAbsolutePath() : file.getParent();
+    Config config = merged(file, overrides, System.getenv());
+    ConfigReader r = new ConfigReader(config, file);
+    String dir = r.string(PIPELINES_DIR, "pipelines");
+    if (!r.problems().isEmpty()) {
+      throw new InvalidConfigException(r.problems());
+    }
+    return base.resolve(dir).normalize();
+  }
+
+  /** The layers, highest first: --set, -D, environment, the file, the defaults inside the jar. */
+  private static Config merged(
+      Path file, Map<String, String> overrides, Map<String, String> environment) {
+    if (file != null && !Files.isRegularFile(file)) {
+      throw new InvalidConfigException(
+          new ConfigProblem(file, "", "configuration file not found (pass --conf FILE)"));
+    }
+    try {
+      Config fromFile =
+          file == null
+              ? ConfigFactory.empty("no configuration file")
+              : ConfigFactory.parseFile(file.toFile(), RequiredIncluder.options());
+      return ConfigFactory.parseMap(overrides, "--set")
+          .withFallback(systemProperties())
+          .withFallback(environment(environment))
+          .withFallback(fromFile)
+          .withFallback(defaults())
+          .resolve();
+    } catch (ConfigException e) {
+      throw new InvalidConfigException(
+          new ConfigProblem(file, "", "cannot parse: " + e.getMessage()));
+    }
+  }
+
+  /** Two pipelines writing one table (by name or by path) would overwrite each other's rows. */
+  private static List<ConfigProblem> sharedTables(List<PipelineSpec> pipelines) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    Map<String, PipelineSpec> byTable = new HashMap<>();
+    Map<String, PipelineSpec> byPath = new HashMap<>();
+    for (PipelineSpec p : pipelines) {
+      PipelineSpec other = byTable.putIfAbsent(p.sink().table(), p);
+      if (other != null) {
+        problems.add(shared(p, SINK_TABLE, "table '" + p.sink().table() + "'", other));
+      }
+      String path = Path.of(p.sink().path()).normalize().toString();
+      other = byPath.putIfAbsent(path, p);
+      if (other != null) {
+        problems.add(shared(p, SINK_PATH, "table path '" + path + "'", other));
+      }
+    }
+    return problems;
+  }
+
+  private static ConfigProblem shared(PipelineSpec p, String key, String what, PipelineSpec other) {
+    return new ConfigProblem(
+        p.file(),
+        key,
+        what
+            + " is also written by pipeline '"
+            + other.name()
+            + "' ("
+            + other.file()
+            + "); give each pipeline its own "
+            + key);
+  }
+
+  /** The defaults inside the jar: the {@code tidemark} part of every {@code reference.conf}. */
+  private static Config defaults() {
+    return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS)
+        .withOnlyPath(ROOT);
+  }
+
+  /** The variables of {@link ConfigKeys#ENVIRONMENT} that are set, as settings. */
+  private static Config environment(Map<String, String> environment) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    ENVIRONMENT.forEach(
+        (variable, key) -> {
+          String value = environment.get(variable);
+          if (value != null && !value.isEmpty()) {
+            settings.put(key, value);
+          }
+        });
+    return ConfigFactory.parseMap(settings, "environment");
+  }
+
+  /**
+   * {@code -Dtidemark.*} properties that name a key (or a setting inside a free-form map); other
+   * {@code tidemark.*} properties belong to the JVM (tests, tools), not to the configuration. Read
+   * afresh each time (ConfigFactory.systemProperties() is cached for the JVM's life).
+   */
+  private static Config systemProperties() {
+    Properties chosen = new Properties();
+    Properties all = System.getProperties();
+    for (String name : all.stringPropertyNames()) {
+      boolean known =
+          MAIN_KEYS.contains(name) || FREE_FORM.stream().anyMatch(k -> name.startsWith(k + "."));
+      if (known) {
+        chosen.setProperty(name, all.getProperty(name));
+      }
+    }
+    return ConfigFactory.parseProperties(
+        chosen, ConfigParseOptions.defaults().setOriginDescription("system properties"));
+  }
+
+  /**
+   * No result table inside another pipeline's table (a VACUUM of one would delete the other's
    * files; a Delta table inside another is read as part of it), and none at or around the
    * checkpoint root when that lies in the lake.
    */
@@ -133,12 +251,11 @@ public final class ConfigLoader {
           continue;
         }
         String otherPath = PipelineFileReader.normalizePath(other.sink().path());
+        // The same path is reported by sharedTables.
         String relation =
-            path.equals(otherPath)
-                ? "is the table of"
-                : within(path, otherPath)
-                    ? "is inside the table of"
-                    : within(otherPath, path) ? "contains the table of" : null;
+            within(path, otherPath)
+                ? "is inside the table of"
+                : within(otherPath, path) ? "contains the table of" : null;
         if (relation != null) {
           problems.add(
               new ConfigProblem(

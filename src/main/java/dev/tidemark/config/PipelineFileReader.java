@@ -5,7 +5,6 @@ import static dev.tidemark.config.ConfigKeys.*;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,15 +39,13 @@ final class PipelineFileReader {
   static PipelineSpec read(Path file, List<ConfigProblem> problems) {
     Config config;
     try {
-      config =
-          ConfigFactory.parseFile(
-                  file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false))
-              .resolve();
+      config = ConfigFactory.parseFile(file.toFile(), RequiredIncluder.options()).resolve();
     } catch (ConfigException e) {
       problems.add(new ConfigProblem(file, "", "cannot parse: " + e.getMessage()));
       return null;
     }
     ConfigReader r = new ConfigReader(config, file);
+    r.problems().addAll(UnknownKeys.find(config.root(), List.of(), PIPELINE_KEYS, file));
     String baseName = file.getFileName().toString().replaceFirst("\\.conf$", "");
     String name = r.string(NAME, baseName);
     if (name != null && !VALID_NAME.matcher(name).matches()) {

@@ -62,6 +62,18 @@ public record PipelineSpec(
         name, description, file, source, sql, sqlFile, window, newSink, generator, expectations);
   }
 
+  /** The same pipeline with another SQL (same file names). */
+  public PipelineSpec withSql(String newSql) {
+    return new PipelineSpec(
+        name, description, file, source, newSql, sqlFile, window, sink, generator, expectations);
+  }
+
+  /** The same pipeline with another window declaration. */
+  public PipelineSpec withWindow(WindowSpec newWindow) {
+    return new PipelineSpec(
+        name, description, file, source, sql, sqlFile, newWindow, sink, generator, expectations);
+  }
+
   public PipelineSpec withExpectations(Map<String, String> newExpectations) {
     return new PipelineSpec(
         name, description, file, source, sql, sqlFile, window, sink, generator, newExpectations);

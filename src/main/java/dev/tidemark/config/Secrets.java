@@ -51,7 +51,11 @@ public final class Secrets {
             return;
           }
           String target = name.substring(0, name.length() - FILE_SUFFIX.length());
-          Path file = configFile.resolveSibling(value).normalize();
+          Path file =
+              (configFile == null
+                      ? Path.of(value).toAbsolutePath()
+                      : configFile.resolveSibling(value))
+                  .normalize();
           try {
             out.put(target, Files.readString(file).replaceAll("[\\r\\n]+$", ""));
           } catch (IOException e) {

@@ -23,8 +23,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -36,7 +38,8 @@ import picocli.CommandLine.Option;
     name = "demo",
     description = {
       "The whole flow on this machine, with nothing to install: starts a Kafka broker (KRaft) in"
-          + " this process, sends sample events for every pipeline, runs the streams and the bronze"
+          + " this process, sends sample events for every pipeline that has a demo.generator (the"
+          + " others are skipped and named), runs the streams and the bronze"
           + " ingest of their topics until caught up, repairs the first pipeline's windows that"
           + " the stream closed without their late events (from bronze), backfills one hour of it,"
           + " and prints a summary per table.",
@@ -75,10 +78,23 @@ public final class DemoCommand implements Callable<Integer> {
               "Kafka (KRaft, in-process) at %s; lake at %s%n",
               kafka.bootstrapServers(), config.lake());
 
+      DemoPlan plan = DemoPlan.of(config.pipelines());
+      for (String skipped : plan.skipped()) {
+        output.out().printf("skipping %s (no sample events for it)%n", skipped);
+      }
+      if (plan.run().isEmpty()) {
+        throw new IllegalArgumentException(
+            "no pipeline has a demo.generator; known generators: " + SampleEvents.names());
+      }
+      List<PipelineSpec> pipelines = plan.run();
       Duration span = Duration.ofHours(hours);
       Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(span);
-      for (PipelineSpec spec : config.pipelines()) {
+      Set<String> sentTo = new HashSet<>();
+      for (PipelineSpec spec : pipelines) {
         String topic = spec.source().topics().get(0);
+        if (!sentTo.add(topic)) {
+          continue; // another pipeline of the demo reads this topic: its events are there
+        }
         kafka.createTopics(List.of(topic), 2);
         List<GeneratedEvent> generated =
             SampleEvents.generate(
@@ -88,13 +104,13 @@ public final class DemoCommand implements Callable<Integer> {
         output.out().printf("sent %s to %s%n", SampleEvents.describe(generated), topic);
       }
 
-      PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-demo", config.pipelines());
+      PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-demo", pipelines);
       StreamRunner streams = new StreamRunner(runtime.spark(), config);
       List<RunningPipeline> running = new ArrayList<>();
-      for (PipelineSpec spec : config.pipelines()) {
+      for (PipelineSpec spec : pipelines) {
         running.add(streams.start(spec, TriggerSpec.availableNowTrigger()));
       }
-      List<String> topics = BronzeIngest.topicsOf(config.pipelines());
+      List<String> topics = BronzeIngest.topicsOf(pipelines);
       RunningBronze bronze =
           config.bronze().enabled()
               ? new BronzeIngest(runtime.spark(), config)
@@ -112,7 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
       bronze.awaitTermination();
       runtime.close();
 
-      PipelineSpec first = config.pipelines().get(0);
+      PipelineSpec first = pipelines.get(0);
       if (config.bronze().enabled()) {
         RepairRunner.Result repair =
             new RepairRunner(runtime.spark(), config).run(first, false, c -> {});
@@ -144,7 +160,7 @@ public final class DemoCommand implements Callable<Integer> {
               backfill.rowsWritten(),
               backfill.tableVersion());
 
-      for (PipelineSpec spec : config.pipelines()) {
+      for (PipelineSpec spec : pipelines) {
         output
             .out()
             .print(dev.tidemark.cli.TableSummary.of(runtime.spark(), config, spec).render());

@@ -16,11 +16,14 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * One micro-batch of one query, as recorded in the metrics table ({@code LAKE/_metrics/streaming},
- * partitioned by {@code date}). Query names are {@code PIPELINE-gold} and {@code
- * PIPELINE-quarantine}; a topic's bronze ingest is recorded as pipeline {@code bronze:TOPIC}, query
- * {@code bronze}. The quarantine query, which sees every record, reports {@code recordsRead} and
- * {@code recordsQuarantined} of the batch (null for the gold query); {@code outputRows} is the
- * sink's count when the sink reports one.
+ * partitioned by {@code date}). Query names are {@code PIPELINE-gold} (and {@code
+ * PIPELINE-quarantine} for a pipeline on Spark's stateful aggregation); a topic's bronze ingest is
+ * recorded as pipeline {@code bronze:TOPIC}, query {@code bronze}. The query that sees every record
+ * and writes the quarantine (the sliced gold query, or the quarantine query) reports {@code
+ * recordsRead} and {@code recordsQuarantined} of the batch (null otherwise); {@code
+ * lateRowsDropped} counts events when the sliced gold query reports it, else Spark's rows dropped
+ * at the state operator (after partial aggregation); {@code outputRows} is the sink's count when
+ * the sink reports one.
  *
  * @param eventTimeLagSeconds batch time minus watermark: how far event time trails the clock
  * @param offsetsBehindLatest the largest Kafka consumer lag over the query's sources (records)
@@ -103,9 +106,13 @@ public record BatchMetrics(
       }
     }
     Map<String, Long> durations = p.durationMs();
-    boolean quarantine = "quarantine".equals(query);
-    Long read = quarantine ? p.numInputRows() : null;
-    Long rejected = quarantine ? QuarantineCounts.get(String.valueOf(p.id()), p.batchId()) : null;
+    BatchCounts.Counts counts = BatchCounts.get(String.valueOf(p.id()), p.batchId());
+    // A quarantine query counts only what it rejected; what it read is in the progress report.
+    Long read = counts == null ? null : counts.read() < 0 ? p.numInputRows() : counts.read();
+    Long rejected = counts == null ? null : (Long) counts.quarantined();
+    if (counts != null && counts.lateDropped() != null) {
+      late = counts.lateDropped();
+    }
     return new BatchMetrics(
         pipeline,
         query,

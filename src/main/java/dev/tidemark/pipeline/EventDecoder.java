@@ -1,11 +1,13 @@
 package dev.tidemark.pipeline;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
@@ -39,14 +41,29 @@ import org.apache.spark.sql.types.StructType;
  * "12.5x"} for a DECIMAL) rejects the record with the reason {@code field 'amount' does not match
  * the schema: expected DECIMAL(12,2), got '12.5x'}. Spark's JSON reader turns such a value into
  * NULL; the decoder finds the field by reading the payload a second time with every field as text,
- * only for records the typed read flagged.
+ * only for records the typed read flagged, and only when the rejected records are written.
+ *
+ * <p>One parse per record: the payload is parsed in a generator ({@code inline}), which Spark's
+ * optimizer does not inline into the filters and projections above it, so however a plan uses the
+ * decoded frame (accepted and rejected records, the checks, the watermark), each record is parsed
+ * once. (A plain projection would be copied into every pushed-down filter: 32 parses per record
+ * were counted in a plan with one expectation.)
  */
 public final class EventDecoder {
   static final String PAYLOAD = "_payload";
   static final String CORRUPT = "_corrupt_record";
-  static final String FAILED_EXPECTATION = "_failed_expectation";
+
+  /** The raw Kafka (or bronze) record, kept as one struct column beside the event columns. */
+  public static final String RAW = "_raw";
+
+  /** Why a record was rejected: null for a good event. */
+  public static final String REASON = "_reason";
+
+  /** The column of the quarantine table that holds the reason. */
+  public static final String REASON_COLUMN = "reason";
+
+  private static final String MISMATCH = "payload does not match the schema";
   private static final int SAMPLE_CHARS = 40;
-  public static final String REASON = "reason";
 
   /** An event time this far after the record's Kafka timestamp is a broken clock, not data. */
   static final int MAX_AHEAD_DAYS = 1;
@@ -91,49 +108,76 @@ public final class EventDecoder {
     return schema;
   }
 
-  /** Adds the parsed payload and a rejection reason (null when the record is good). */
+  /**
+   * Decodes raw records (columns {@code key, value, topic, partition, offset, timestamp}, and any
+   * others): the declared event columns, {@link #REASON} (null when the record is a good event) and
+   * the raw record as the struct {@link #RAW}.
+   */
   public Dataset<Row> decode(Dataset<Row> raw) {
+    Column[] rawColumns =
+        Arrays.stream(raw.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
     Column payload =
         from_json(
             col("value").cast(DataTypes.StringType),
             parseSchema,
             Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT));
-    Dataset<Row> parsed = withFailedExpectation(raw.withColumn(PAYLOAD, payload));
+    Dataset<Row> parsed =
+        raw.select(struct(rawColumns).as(RAW), inline(array(struct(payload.as(PAYLOAD)))));
+    Column[] fields = new Column[schema.fields().length + 2];
+    fields[0] = col(RAW);
+    fields[1] = col(PAYLOAD);
+    for (int i = 0; i < schema.fields().length; i++) {
+      String f = schema.fields()[i].name();
+      fields[i + 2] = col(PAYLOAD).getField(f).as(f);
+    }
     Column p = col(PAYLOAD);
+    Column eventTime = col(source.eventTimeColumn());
+    Column kafkaTime = col(RAW).getField("timestamp");
+    Column value = col(RAW).getField("value");
     Column reason =
-        when(col("value").isNull().or(length(col("value")).equalTo(0)), lit("empty payload"))
+        when(value.isNull().or(length(value).equalTo(0)), lit("empty payload"))
             .when(p.isNull(), lit("payload is not a JSON object"))
-            .when(p.getField(CORRUPT).isNotNull(), mismatchReason(p))
+            .when(p.getField(CORRUPT).isNotNull(), lit(MISMATCH))
+            .when(eventTime.isNull(), lit("missing event time '" + source.eventTimeColumn() + "'"))
             .when(
-                p.getField(source.eventTimeColumn()).isNull(),
-                lit("missing event time '" + source.eventTimeColumn() + "'"))
-            .when(
-                p.getField(source.eventTimeColumn())
-                    .gt(col("timestamp").plus(expr("INTERVAL " + MAX_AHEAD_DAYS + " DAYS"))),
+                eventTime.gt(kafkaTime.plus(expr("INTERVAL " + MAX_AHEAD_DAYS + " DAYS"))),
                 lit("event time more than " + MAX_AHEAD_DAYS + " day after it reached Kafka"))
             .when(
-                p.getField(source.eventTimeColumn())
-                    .lt(col("timestamp").minus(expr("INTERVAL " + MAX_BEHIND_DAYS + " DAYS"))),
-                lit("event time more than " + MAX_BEHIND_DAYS + " days before it reached Kafka"))
-            .when(col(FAILED_EXPECTATION).isNotNull(), col(FAILED_EXPECTATION));
-    return parsed.withColumn(REASON, reason).drop(FAILED_EXPECTATION);
+                eventTime.lt(kafkaTime.minus(expr("INTERVAL " + MAX_BEHIND_DAYS + " DAYS"))),
+                lit("event time more than " + MAX_BEHIND_DAYS + " days before it reached Kafka"));
+    // Expectations name event columns, and are checked only for records that parsed.
+    for (Map.Entry<String, String> e : expectations.entrySet()) {
+      reason =
+          reason.when(
+              not(coalesce(expr(e.getValue()), lit(false))),
+              lit("expectation " + e.getKey() + " failed: " + e.getValue()));
+    }
+    Column[] out = new Column[schema.fields().length + 2];
+    for (int i = 0; i < schema.fields().length; i++) {
+      out[i] = col("`" + schema.fields()[i].name() + "`");
+    }
+    out[schema.fields().length] = reason.as(REASON);
+    out[schema.fields().length + 1] = col(RAW);
+    return parsed.select(fields).select(out);
   }
 
   /**
    * For a record the typed read flagged: the first declared field that has a value in the payload
    * but none after the typed read, or "malformed JSON" when the payload does not parse at all.
    */
-  private Column mismatchReason(Column typed) {
+  private Column mismatchReason() {
     Column text =
         from_json(
-            col("value").cast(DataTypes.StringType), textSchema, Map.of("mode", "PERMISSIVE"));
+            col(RAW).getField("value").cast(DataTypes.StringType),
+            textSchema,
+            Map.of("mode", "PERMISSIVE"));
     Column[] candidates = new Column[schema.fields().length + 1];
     int i = 0;
     for (StructField f : schema.fields()) {
       Column raw = text.getField(f.name());
       candidates[i++] =
           when(
-              raw.isNotNull().and(typed.getField(f.name()).isNull()),
+              raw.isNotNull().and(col("`" + f.name() + "`").isNull()),
               concat(
                   lit(
                       "field '"
@@ -148,67 +192,28 @@ public final class EventDecoder {
     return coalesce(candidates);
   }
 
-  /**
-   * Adds {@link #FAILED_EXPECTATION}: the reason naming the first expectation the parsed payload
-   * fails, or null. Expectations name event columns, so they are evaluated over the payload's
-   * fields with the raw record set aside in a struct, then the record is put back as it was.
-   */
-  private Dataset<Row> withFailedExpectation(Dataset<Row> parsed) {
-    if (expectations.isEmpty()) {
-      return parsed.withColumn(FAILED_EXPECTATION, lit(null).cast(DataTypes.StringType));
-    }
-    String record = "_record";
-    String[] columns = parsed.columns();
-    Column[] fields = new Column[schema.fields().length + 1];
-    fields[0] =
-        struct(Arrays.stream(columns).map(c -> col("`" + c + "`")).toArray(Column[]::new))
-            .as(record);
-    for (int i = 0; i < schema.fields().length; i++) {
-      String f = schema.fields()[i].name();
-      fields[i + 1] = col(PAYLOAD).getField(f).as(f);
-    }
-    Column[] failures = new Column[expectations.size()];
-    int i = 0;
-    for (Map.Entry<String, String> e : expectations.entrySet()) {
-      failures[i++] =
-          when(
-              not(coalesce(expr(e.getValue()), lit(false))),
-              lit("expectation " + e.getKey() + " failed: " + e.getValue()));
-    }
-    Column failed = failures.length == 1 ? failures[0] : coalesce(failures);
-    Column[] back = new Column[columns.length + 1];
-    for (int c = 0; c < columns.length; c++) {
-      back[c] = col(record).getField(columns[c]).as(columns[c]);
-    }
-    // Only records that parsed are checked: an expectation sees the columns it was written for.
-    Column payload = col(record).getField(PAYLOAD);
-    back[columns.length] =
-        when(payload.isNotNull().and(payload.getField(CORRUPT).isNull()), failed)
-            .as(FAILED_EXPECTATION);
-    return parsed.select(fields).select(back);
-  }
-
   /** The good events of a decoded frame, with the declared columns only. */
   public Dataset<Row> accepted(Dataset<Row> decoded) {
     Column[] fields =
-        Arrays.stream(schema.fieldNames())
-            .map(f -> col(PAYLOAD).getField(f).as(f))
-            .toArray(Column[]::new);
+        Arrays.stream(schema.fieldNames()).map(f -> col("`" + f + "`")).toArray(Column[]::new);
     return decoded.where(col(REASON).isNull()).select(fields);
   }
 
   /** The rejected records of a decoded frame: raw bytes, Kafka coordinates and the reason. */
   public Dataset<Row> rejected(Dataset<Row> decoded) {
+    Column raw = col(RAW);
     return decoded
         .where(col(REASON).isNotNull())
         .select(
-            col("topic"),
-            col("partition"),
-            col("offset"),
-            col("timestamp").as("kafka_timestamp"),
-            col("key"),
-            col("value"),
-            col(REASON),
+            raw.getField("topic").as("topic"),
+            raw.getField("partition").as("partition"),
+            raw.getField("offset").as("offset"),
+            raw.getField("timestamp").as("kafka_timestamp"),
+            raw.getField("key").as("key"),
+            raw.getField("value").as("value"),
+            when(col(REASON).equalTo(MISMATCH), mismatchReason())
+                .otherwise(col(REASON))
+                .as(REASON_COLUMN),
             current_timestamp().as("quarantined_at"));
   }
 }

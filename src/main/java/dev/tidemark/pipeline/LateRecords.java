@@ -33,16 +33,19 @@ public final class LateRecords {
    * kafka_timestamp, event_time, ingest_time}; {@code ingest_time} must be among the raw columns.
    */
   public static Dataset<Row> find(Dataset<Row> decoded, SourceSpec source) {
-    Column eventTime = col(EventDecoder.PAYLOAD).getField(source.eventTimeColumn());
+    Column eventTime = col("`" + source.eventTimeColumn() + "`");
+    Column raw = col(EventDecoder.RAW);
     Column behindBy = expr("INTERVAL " + source.watermarkDelay().toMillis() + " MILLISECONDS");
     return decoded
         .where(
-            col(EventDecoder.REASON).isNull().and(eventTime.lt(col("timestamp").minus(behindBy))))
+            col(EventDecoder.REASON)
+                .isNull()
+                .and(eventTime.lt(raw.getField("timestamp").minus(behindBy))))
         .select(
-            col("topic"),
-            col("timestamp").as("kafka_timestamp"),
+            raw.getField("topic").as("topic"),
+            raw.getField("timestamp").as("kafka_timestamp"),
             eventTime.as("event_time"),
-            col(BronzeRecords.INGEST_TIME));
+            raw.getField(BronzeRecords.INGEST_TIME).as(BronzeRecords.INGEST_TIME));
   }
 
   /**

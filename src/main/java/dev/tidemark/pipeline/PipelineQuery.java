@@ -27,13 +27,18 @@ public final class PipelineQuery {
         events.withWatermark(
             spec.source().eventTimeColumn(),
             spec.source().watermarkDelay().toMillis() + " milliseconds");
-    SparkSession spark = events.sparkSession();
+    return sqlOver(watermarked, spec.sql());
+  }
+
+  /** Runs {@code sql} with {@code view} as the view {@code events}. */
+  static Dataset<Row> sqlOver(Dataset<Row> view, String sql) {
+    SparkSession spark = view.sparkSession();
     // The view is session-wide; the SQL is analysed eagerly, so holding the lock while
     // registering and planning keeps concurrent pipelines from seeing each other's events.
     synchronized (spark) {
-      watermarked.createOrReplaceTempView(EVENTS_VIEW);
+      view.createOrReplaceTempView(EVENTS_VIEW);
       try {
-        return spark.sql(spec.sql());
+        return spark.sql(sql);
       } finally {
         spark.catalog().dropTempView(EVENTS_VIEW);
       }

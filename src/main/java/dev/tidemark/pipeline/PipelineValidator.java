@@ -77,6 +77,7 @@ public final class PipelineValidator {
     }
     EventDecoder decoder = new EventDecoder(spec.source());
     checkExpectations(spec, decoder.schema(), problems);
+    problems.addAll(WindowDeclaration.check(spec));
     Dataset<Row> result;
     try {
       result = new PipelineQuery(spec).apply(emptyBatch(decoder.schema()));

@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.pipeline.EventDecoder;
+import dev.tidemark.pipeline.SlicedAggregation;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.sink.DeltaReplaceSink;
 import dev.tidemark.sink.DeltaTableInit;
@@ -14,9 +16,11 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -40,6 +44,7 @@ public final class BackfillRunner {
   private final SparkSession spark;
   private final TidemarkConfig config;
   private final ReplaySource source;
+  private final Map<PipelineSpec, SlicedAggregation.Analysis> analyses = new HashMap<>();
 
   /** A backfill reading Kafka. */
   public BackfillRunner(SparkSession spark, TidemarkConfig config) {
@@ -144,28 +149,39 @@ public final class BackfillRunner {
       readTo = arrivalUntil.plusMillis(1);
     }
     Dataset<Row> raw = source.read(spark, config, spec, eventFrom.minus(slack), readTo.plus(slack));
-    String eventTime = spec.source().eventTimeColumn();
-    PipelineRun run =
-        PipelineRun.over(
-            raw,
-            spec,
-            config,
-            events ->
-                events.where(
-                    col(eventTime)
-                        .geq(lit(Timestamp.from(eventFrom)))
-                        .and(col(eventTime).lt(lit(Timestamp.from(eventTo))))));
-    String start = spec.window().startColumn();
-    Dataset<Row> rows =
-        run.result()
-            .where(
-                col(start)
-                    .geq(lit(Timestamp.from(range.from())))
-                    .and(col(start).lt(lit(Timestamp.from(range.to())))));
-    DeltaTableInit.ensure(spark, run.tablePath(), rows.schema(), spec.sink().partitionBy());
-    DeltaReplaceSink.replace(rows, run.tablePath(), range.predicate());
+    Column eventTime = col("`" + spec.source().eventTimeColumn() + "`");
+    PipelineRun.EventFilter inRange =
+        events ->
+            events.where(
+                eventTime
+                    .geq(lit(Timestamp.from(eventFrom)))
+                    .and(eventTime.lt(lit(Timestamp.from(eventTo)))));
+    SlicedAggregation.Analysis sliced =
+        analyses.computeIfAbsent(spec, s -> SlicedAggregation.analyze(spark, s));
+    Dataset<Row> rows;
+    if (sliced.sliced()) {
+      // The stream's own path: events into slices, slices rolled up into the range's windows.
+      EventDecoder decoder = EventDecoder.of(spec);
+      Dataset<Row> events = inRange.apply(decoder.accepted(decoder.decode(raw)));
+      SlicedAggregation aggregation = sliced.aggregation();
+      rows =
+          aggregation.windows(
+              aggregation.slices(events), range.from().toEpochMilli(), range.to().toEpochMilli());
+    } else {
+      String start = spec.window().startColumn();
+      rows =
+          PipelineRun.over(raw, spec, config, inRange)
+              .result()
+              .where(
+                  col(start)
+                      .geq(lit(Timestamp.from(range.from())))
+                      .and(col(start).lt(lit(Timestamp.from(range.to())))));
+    }
+    String table = config.tablePath(spec);
+    DeltaTableInit.ensure(spark, table, rows.schema(), spec.sink().partitionBy());
+    DeltaReplaceSink.replace(rows, table, range.predicate());
 
-    Row last = DeltaTable.forPath(spark, run.tablePath()).history(1).first();
+    Row last = DeltaTable.forPath(spark, table).history(1).first();
     long version = last.getLong(last.fieldIndex("version"));
     Map<String, String> metrics = last.getJavaMap(last.fieldIndex("operationMetrics"));
     // A replaceWhere on non-partition columns rewrites the files it touches: copied rows are the
@@ -175,10 +191,11 @@ public final class BackfillRunner {
             - Long.parseLong(metrics.getOrDefault("numCopiedRows", "0"));
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
     LOG.info(
-        "backfill {} {} from {}: {} rows written as version {} in {} s",
+        "backfill {} {} from {}{}: {} rows written as version {} in {} s",
         spec.name(),
         range,
         source.label(),
+        sliced.sliced() ? " (sliced)" : "",
         written,
         version,
         elapsed.toMillis() / 1000.0);

@@ -50,6 +50,21 @@ public final class StreamCheckpoint {
   }
 
   /**
+   * The watermark batch {@code batchId} runs with, from its offset log entry (written before the
+   * batch runs, so a replay reads the same value); 0 when the batch has none.
+   */
+  public static long batchWatermark(Configuration hadoop, String checkpoint, long batchId) {
+    Path offsets = new Path(new Path(checkpoint, "offsets"), Long.toString(batchId));
+    try {
+      return watermark(offsets.getFileSystem(hadoop), offsets, WATERMARK)
+          .map(Instant::toEpochMilli)
+          .orElse(0L);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + offsets, e);
+    }
+  }
+
+  /**
    * Windows a stateful query has closed but not yet written: those ending after {@code emittedUpTo}
    * and at or before {@code closedUpTo}. In append mode a window is written by the first batch that
    * runs with a watermark at or past its end; after the last batch with data Spark runs a no-data

@@ -4,6 +4,7 @@ import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
+import dev.tidemark.pipeline.SlicedAggregation;
 import dev.tidemark.sink.DeltaAppendSink;
 import dev.tidemark.sink.DeltaMergeSink;
 import dev.tidemark.sink.DeltaQuarantineSink;
@@ -16,18 +17,27 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs a pipeline as a stream: Kafka → decode → watermark → SQL → Delta, with rejected records
- * appended to the pipeline's quarantine table. Each pipeline has two queries with their own
- * checkpoints under {@code tidemark.checkpoints/NAME/}; a restart resumes from them exactly once.
+ * appended to the pipeline's quarantine table; a restart resumes from the checkpoints under {@code
+ * tidemark.checkpoints/NAME/} exactly once.
+ *
+ * <p>A pipeline whose SQL has a sliced form ({@link SlicedAggregation}: the sample pipelines and
+ * most windowed aggregations) runs as one query that reads and parses each record once and
+ * aggregates it once into its slice ({@link SlicedStream}). Any other SQL runs as two queries
+ * reading the topic each: the SQL on Spark's stateful aggregation, and the quarantine.
  */
 public final class StreamRunner {
   private static final Logger LOG = LoggerFactory.getLogger(StreamRunner.class);
   static final String GOLD_QUERY = "gold";
   static final String QUARANTINE_QUERY = "quarantine";
+
+  /** The slice table of a sliced pipeline lives in its checkpoint folder, under this name. */
+  static final String SLICES = "slices";
 
   private final SparkSession spark;
   private final TidemarkConfig config;
@@ -46,6 +56,31 @@ public final class StreamRunner {
     TriggerSpec effective = trigger != null ? trigger : spec.sink().trigger();
     KafkaReachability.await(
         config.bootstrapServers(), config.kafkaOptions(), config.kafkaStartupWait());
+    SlicedAggregation.Analysis sliced = SlicedAggregation.analyze(spark, spec);
+    if (sliced.sliced()) {
+      StreamingQuery query =
+          SlicedStream.start(
+              spark,
+              spec,
+              sliced.aggregation(),
+              KafkaStreamSource.read(spark, config, spec),
+              goldTarget(spec, effective),
+              config.quarantinePath(spec),
+              config.checkpointPath(spec, SLICES));
+      LOG.info(
+          "pipeline {} streaming {} -> {} ({} mode, trigger {}, {} ms slices)",
+          spec.name(),
+          spec.source().topics(),
+          config.tablePath(spec),
+          spec.sink().outputMode().name().toLowerCase(),
+          effective,
+          sliced.aggregation().sliceMillis());
+      return new RunningPipeline(spec, query, null);
+    }
+    LOG.info(
+        "pipeline {} runs on Spark's stateful aggregation, with a separate quarantine query: {}",
+        spec.name(),
+        sliced.notSlicedBecause());
     PipelineRun run =
         PipelineRun.over(
             KafkaStreamSource.read(spark, config, spec), spec, config, PipelineRun.EventFilter.ALL);
@@ -57,17 +92,7 @@ public final class StreamRunner {
         spec.sink().outputMode() == OutputMode.UPDATE
             ? new DeltaMergeSink()
             : new DeltaAppendSink();
-    var gold =
-        goldSink.start(
-            run.result(),
-            new StreamTarget(
-                spec.name() + "-" + GOLD_QUERY,
-                run.tablePath(),
-                config.checkpointPath(spec, GOLD_QUERY),
-                effective,
-                spec.sink().keys(),
-                spec.sink().partitionBy(),
-                spec.window() == null ? null : spec.window().startColumn()));
+    var gold = goldSink.start(run.result(), goldTarget(spec, effective));
     DeltaTableInit.ensure(spark, config.quarantinePath(spec), run.rejected().schema(), List.of());
     var quarantine =
         new DeltaQuarantineSink()
@@ -88,6 +113,17 @@ public final class StreamRunner {
         spec.sink().outputMode().name().toLowerCase(),
         effective);
     return new RunningPipeline(spec, gold, quarantine);
+  }
+
+  private StreamTarget goldTarget(PipelineSpec spec, TriggerSpec trigger) {
+    return new StreamTarget(
+        spec.name() + "-" + GOLD_QUERY,
+        config.tablePath(spec),
+        config.checkpointPath(spec, GOLD_QUERY),
+        trigger,
+        spec.sink().keys(),
+        spec.sink().partitionBy(),
+        spec.window() == null ? null : spec.window().startColumn());
   }
 
   private void warnOfHeldWindows(PipelineSpec spec) {

@@ -1,6 +1,6 @@
 package dev.tidemark.sink;
 
-import dev.tidemark.ops.QuarantineCounts;
+import dev.tidemark.ops.BatchCounts;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,19 +25,25 @@ public final class DeltaQuarantineSink implements StreamSink {
               try {
                 long rows = batch.count();
                 if (rows > 0) {
-                  batch
-                      .write()
-                      .format("delta")
-                      .mode(SaveMode.Append)
-                      .option("txnAppId", queryId)
-                      .option("txnVersion", batchId)
-                      .save(path);
+                  appendOnce(batch, path, queryId, batchId);
                 }
-                QuarantineCounts.record(queryId, batchId, rows);
+                // Rejected records only reach this query: what it read is in Spark's report.
+                BatchCounts.record(queryId, batchId, new BatchCounts.Counts(-1, rows, null));
               } finally {
                 batch.unpersist();
               }
             })
         .start();
+  }
+
+  /** Appends rejected records once: a replay of the same batch of the same query is skipped. */
+  public static void appendOnce(Dataset<Row> rejected, String path, String queryId, long batchId) {
+    rejected
+        .write()
+        .format("delta")
+        .mode(SaveMode.Append)
+        .option("txnAppId", queryId)
+        .option("txnVersion", batchId)
+        .save(path);
   }
 }

@@ -19,4 +19,19 @@ public final class DeltaReplaceSink {
         .option("replaceWhere", predicate)
         .save(tablePath);
   }
+
+  /**
+   * {@link #replace}, once per streaming batch: Delta records the transaction id ({@code appId},
+   * {@code version}) in the commit and skips a replay of a version it has.
+   */
+  public static void replace(
+      Dataset<Row> rows, String tablePath, String predicate, String appId, long version) {
+    rows.write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("replaceWhere", predicate)
+        .option("txnAppId", appId)
+        .option("txnVersion", version)
+        .save(tablePath);
+  }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tidemark.InProcessCli;
 import dev.tidemark.InProcessCli.Result;
 import dev.tidemark.PipelineFixture;
+import dev.tidemark.SamplePipelines;
 import dev.tidemark.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +31,15 @@ class CliIT {
   }
 
   @Test
-  void validateAcceptsTheShippedPipelines() {
+  void validateAcceptsTheSamplePipelines() {
+    // The samples only: pipelines a user adds to conf/pipelines do not count here.
     Result r =
-        run("validate", "--conf", TestSpark.projectDir().resolve("conf/local.conf").toString());
+        run(
+            "validate",
+            "--conf",
+            TestSpark.projectDir().resolve("conf/local.conf").toString(),
+            "--set",
+            "tidemark.pipelines-dir=" + SamplePipelines.dir());
 
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(
@@ -41,6 +48,73 @@ class CliIT {
             && r.out().contains("sensor-readings"),
         r.out());
     assertEquals(3, r.out().lines().filter(l -> l.contains(" ok ")).count(), r.out());
+  }
+
+  @Test
+  void aPipelineWrittenByInitPassesValidateAsWritten() throws Exception {
+    Path conf = new PipelineFixture(dir).write();
+    Path sample =
+        Files.writeString(
+            dir.resolve("order.json"),
+            "{\"order_id\": \"o-1\", \"customer\": \"c-7\", \"amount\": 12.5,"
+                + " \"ordered_at\": \"2026-11-25T10:00:00Z\"}");
+
+    Result init =
+        run(
+            "init",
+            "orders",
+            "--conf",
+            conf.toString(),
+            "--sample",
+            sample.toString(),
+            "--key",
+            "customer",
+            "--window",
+            "10 minutes",
+            "--slide",
+            "1 minute",
+            "--mode",
+            "append");
+    Result validate = run("validate", "--conf", conf.toString(), "-p", "orders");
+    Result again =
+        run("init", "orders", "--conf", conf.toString(), "--schema", "a STRING, t TIMESTAMP");
+
+    assertEquals(0, init.exitCode(), init.err());
+    assertEquals(0, validate.exitCode(), validate.err());
+    assertEquals("orders             ok  (pipelines/orders.conf, append mode)\n", validate.out());
+    assertEquals(2, again.exitCode());
+    assertTrue(again.err().contains("already exists; init never overwrites"), again.err());
+    assertNothingStartedOrWritten();
+  }
+
+  @Test
+  void aWindowThatDiffersFromTheSqlsFailsValidateNamingBoth() {
+    PipelineFixture fixture =
+        new PipelineFixture(dir).replaceInPipeline("size = 5 minutes", "size = 10 minutes");
+
+    Result r = run("validate", "--conf", fixture.write().toString());
+
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                fixture.pipelineFile()
+                    + ": [window-matches-sql] query.window: query.window (tumbling, size 10"
+                    + " minutes) does not match payments.sql (line 4): window(event_time, '5"
+                    + " minutes') (tumbling, size 5 minutes); declare the same window in both"),
+        r.err());
+  }
+
+  @Test
+  void anUnknownKeyStopsStreamBeforeAnyQueryStarts() {
+    PipelineFixture fixture =
+        new PipelineFixture(dir).replaceInPipeline("output-mode = update", "output_mode = update");
+
+    Result r = run("stream", "--conf", fixture.write().toString(), "--available-now");
+
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("did you mean `sink.output-mode`?"), r.err());
+    assertNothingStartedOrWritten();
   }
 
   @Test
@@ -150,7 +224,8 @@ class CliIT {
 
   @Test
   void everyCommandExplainsItselfWithExamples() {
-    for (String command : new String[] {"stream", "backfill", "validate", "demo", "generate"}) {
+    for (String command :
+        new String[] {"stream", "backfill", "validate", "init", "demo", "generate"}) {
       Result r = run(command, "--help");
       assertEquals(0, r.exitCode());
       assertTrue(r.out().contains("Example"), command + " --help has examples:\n" + r.out());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tidemark.PipelineFixture;
+import dev.tidemark.SamplePipelines;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +18,16 @@ class ConfigLoaderTest {
 
   private static final Path SHIPPED = Path.of("conf/local.conf");
 
+  /** Overrides plus the samples-only pipelines folder (a user's own pipelines never count). */
+  private static Map<String, String> samples(Map<String, String> overrides) {
+    Map<String, String> all = new java.util.HashMap<>(overrides);
+    all.putAll(SamplePipelines.overrides());
+    return all;
+  }
+
   @Test
   void shippedConfigurationDeclaresTheThreeSamplePipelines() {
-    TidemarkConfig config = ConfigLoader.load(SHIPPED);
+    TidemarkConfig config = ConfigLoader.load(SHIPPED, samples(Map.of()));
 
     assertEquals(
         List.of("card-velocity", "page-analytics", "sensor-readings"),
@@ -45,7 +53,8 @@ class ConfigLoaderTest {
 
   @Test
   void relativeLakeBecomesAnAbsoluteFileUriAndCheckpointsFollowIt() {
-    TidemarkConfig config = ConfigLoader.load(SHIPPED, Map.of(ConfigKeys.LAKE, "target/some-lake"));
+    TidemarkConfig config =
+        ConfigLoader.load(SHIPPED, samples(Map.of(ConfigKeys.LAKE, "target/some-lake")));
 
     String expected = "file:" + Path.of("target/some-lake").toAbsolutePath().normalize();
     assertEquals(expected, config.lake());
@@ -58,7 +67,8 @@ class ConfigLoaderTest {
 
   @Test
   void bronzeIsOnByDefaultOnePathPerTopicAndABadSwitchNamesItsKey() {
-    TidemarkConfig config = ConfigLoader.load(SHIPPED, Map.of(ConfigKeys.LAKE, "target/some-lake"));
+    TidemarkConfig config =
+        ConfigLoader.load(SHIPPED, samples(Map.of(ConfigKeys.LAKE, "target/some-lake")));
 
     assertTrue(config.bronze().enabled());
     assertEquals(TriggerSpec.every(Duration.ofMinutes(1)), config.bronze().trigger());
@@ -70,14 +80,19 @@ class ConfigLoaderTest {
     TidemarkConfig off =
         ConfigLoader.load(
             SHIPPED,
-            Map.of(ConfigKeys.BRONZE_ENABLED, "false", ConfigKeys.BRONZE_TRIGGER, "available-now"));
+            samples(
+                Map.of(
+                    ConfigKeys.BRONZE_ENABLED,
+                    "false",
+                    ConfigKeys.BRONZE_TRIGGER,
+                    "available-now")));
     assertEquals(false, off.bronze().enabled());
     assertTrue(off.bronze().trigger().availableNow());
 
     InvalidConfigException e =
         assertThrows(
             InvalidConfigException.class,
-            () -> ConfigLoader.load(SHIPPED, Map.of(ConfigKeys.BRONZE_ENABLED, "yes")));
+            () -> ConfigLoader.load(SHIPPED, samples(Map.of(ConfigKeys.BRONZE_ENABLED, "yes"))));
     assertTrue(
         e.getMessage().contains(ConfigKeys.BRONZE_ENABLED) && e.getMessage().contains("'yes'"),
         e.getMessage());
@@ -87,22 +102,25 @@ class ConfigLoaderTest {
   void overridesWinOverSystemPropertiesWhichWinOverTheFile() {
     System.setProperty("tidemark.kafka.bootstrap-servers", "from-property:9092");
     try {
-      assertEquals("from-property:9092", ConfigLoader.load(SHIPPED).bootstrapServers());
+      assertEquals(
+          "from-property:9092", ConfigLoader.load(SHIPPED, samples(Map.of())).bootstrapServers());
       assertEquals(
           "from-override:9092",
           ConfigLoader.load(
-                  SHIPPED, Map.of(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, "from-override:9092"))
+                  SHIPPED,
+                  samples(Map.of(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS, "from-override:9092")))
               .bootstrapServers());
     } finally {
       System.clearProperty("tidemark.kafka.bootstrap-servers");
     }
-    assertEquals("localhost:9092", ConfigLoader.load(SHIPPED).bootstrapServers());
+    assertEquals(
+        "localhost:9092", ConfigLoader.load(SHIPPED, samples(Map.of())).bootstrapServers());
   }
 
   @Test
   void s3aLakeIsKeptAsGiven() {
     TidemarkConfig config =
-        ConfigLoader.load(SHIPPED, Map.of(ConfigKeys.LAKE, "s3a://bucket/lake/"));
+        ConfigLoader.load(SHIPPED, samples(Map.of(ConfigKeys.LAKE, "s3a://bucket/lake/")));
     assertEquals("s3a://bucket/lake", config.lake());
   }
 

@@ -58,18 +58,17 @@ import org.slf4j.LoggerFactory;
  * in a child JVM, bronze ingest included) is killed with SIGKILL at least {@value #KILLS} times and
  * restarted from its checkpoints until it has consumed all input. Its tables must then equal, row
  * for row, those of an uninterrupted run over the same topic (in this JVM): bronze (ingest time
- * aside), gold in update mode (MERGE), gold in append mode and both quarantine tables (the input
- * holds malformed records and rule violations). Bronze must hold every record of the topic exactly
- * once, and the MERGE table must have applied every batch once: as many MERGE commits as the
- * uninterrupted run (a MERGE of full aggregates applied twice leaves the same rows, so only the
- * history shows it).
+ * aside), gold in update mode, gold in append mode and both quarantine tables (the input holds
+ * malformed records and rule violations). Bronze must hold every record of the topic exactly once,
+ * and the update-mode table must have applied every batch once: as many batch writes (replaceWhere
+ * of the sliced stream, MERGE on Spark's stateful path) as the uninterrupted run (a write of full
+ * aggregates applied twice leaves the same rows, so only the history shows it).
  *
- * <p>One difference is Spark's and expected: a kill between an append-mode query's last data batch
- * and the no-data batch after it leaves windows that the watermark has passed in state, because
- * Spark does not run that no-data batch after a restart. Those windows are not lost; they are
- * written with the next batch that has data. So the append-mode table is first checked to hold a
- * subset of the uninterrupted run's rows, then one more event is sent, both lakes run once more,
- * and every table must be identical.
+ * <p>On Spark's stateful path a kill between an append-mode query's last data batch and the no-data
+ * batch after it leaves windows the watermark has passed in state until the next batch with data
+ * (the sliced stream writes them in the batch that closes them; see {@link AppendModeRestartIT}).
+ * So the append-mode table is first checked to hold a subset of the uninterrupted run's rows, then
+ * one more event is sent, both lakes run once more, and every table must be identical.
  *
  * <p>Two kinds of kill, both placed by watching the files the driver writes (never by fixed
  * sleeps):
@@ -79,13 +78,14 @@ import org.slf4j.LoggerFactory;
  *       and 0 to 1999 ms more, so kills land inside and between micro-batches while each run moves
  *       the input on by little (the update query, the slowest, has only 6 batches);
  *   <li>{@link KillKind#MERGE_NOT_CHECKPOINTED}: the dangerous window. As soon as the update-mode
- *       gold query has committed the MERGE of batch N to the Delta log but not yet written {@code
- *       commits/N} to its checkpoint. The restarted query replays batch N, and only Delta's
- *       transaction id (query id, batch id) keeps the MERGE from being applied twice. The window
- *       (Delta's post-commit work, the end of the foreachBatch, the commit-log write) measured 0.1
- *       to 1.2 s on a busy 2-core machine; this test polls every millisecond and checks after the
- *       kill that {@code commits/N} is really absent. A kill that came too late counts as an
- *       ordinary kill and the next kill tries the window again; the test fails if none hit it.
+ *       gold query has committed the write of batch N (a commit with a Delta transaction id) to the
+ *       Delta log but not yet written {@code commits/N} to its checkpoint. The restarted query
+ *       replays batch N, and only Delta's transaction id (query id, batch id) keeps the MERGE from
+ *       being applied twice. The window (Delta's post-commit work, the end of the foreachBatch, the
+ *       commit-log write) measured 0.1 to 1.2 s on a busy 2-core machine; this test polls every
+ *       millisecond and checks after the kill that {@code commits/N} is really absent. A kill that
+ *       came too late counts as an ordinary kill and the next kill tries the window again; the test
+ *       fails if none hit it.
  * </ul>
  *
  * <p>Cost: six driver JVMs (five killed, one that finishes), each paying a Spark start and the
@@ -440,7 +440,7 @@ class StreamCrashIT {
       version++;
       // The batch running is the last one planned: offsets/N+1 comes only after commits/N.
       OptionalLong batch =
-          Files.readString(file).contains("\"operation\":\"MERGE\"")
+          Files.readString(file).contains("\"txn\":{")
               ? last(checkpoint.resolve("offsets"), "")
               : OptionalLong.empty();
       if (batch.isEmpty()
@@ -472,12 +472,15 @@ class StreamCrashIT {
             + TidemarkProcess.output(log));
   }
 
-  /** The number of MERGE commits of the update-mode gold table. */
+  /**
+   * The number of batch writes (a MERGE, or a replaceWhere of the sliced stream) of the update-mode
+   * gold table.
+   */
   private static long merges(TidemarkConfig lake) {
     return DeltaTable.forPath(
             TestSpark.session(), lake.tablePath(lake.pipeline(UPDATE).orElseThrow()))
         .history()
-        .filter("operation = 'MERGE'")
+        .filter("operation IN ('MERGE', 'WRITE')")
         .count();
   }
 

@@ -42,7 +42,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Every sample pipeline with its lake and checkpoints on s3a://, against a real S3-compatible
  * server (S3Proxy) on loopback: a stream stopped and restarted from its checkpoint on S3, and a
  * backfill, with the same parity as on a local disk (see SamplePipelineContract). Commits go
- * through Tidemark's conditional-put LogStore, the default for s3a in conf/application.conf.
+ * through Tidemark's conditional-put LogStore, the default for s3a in the defaults inside the jar
+ * (reference.conf).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class S3LakeIT {

@@ -1,0 +1,54 @@
+package dev.tidemark;
+
+import dev.tidemark.config.ConfigKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three sample pipelines shipped in conf/pipelines, copied into a folder of their own: tests
+ * load them from there, so pipelines a user adds to conf/pipelines (valid or not) never change what
+ * the tests run or count.
+ */
+public final class SamplePipelines {
+  public static final List<String> NAMES =
+      List.of("card-velocity", "page-analytics", "sensor-readings");
+
+  private static Path dir;
+
+  private SamplePipelines() {}
+
+  /** The folder (one per test JVM) holding only the sample pipelines and their SQL. */
+  public static synchronized Path dir() {
+    if (dir == null) {
+      Path shipped = TestSpark.projectDir().resolve("conf/pipelines");
+      Path target =
+          TestSpark.projectDir()
+              .resolve("target/sample-pipelines/" + ProcessHandle.current().pid());
+      try {
+        Files.createDirectories(target);
+        for (String name : NAMES) {
+          for (String ext : List.of(".conf", ".sql")) {
+            Files.copy(
+                shipped.resolve(name + ext),
+                target.resolve(name + ext),
+                StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      dir = target;
+    }
+    return dir;
+  }
+
+  /** The override that points a configuration at the samples only. */
+  public static Map<String, String> overrides() {
+    return Map.of(ConfigKeys.PIPELINES_DIR, dir().toString());
+  }
+}
