@@ -11,11 +11,13 @@ import dev.tidemark.TestSpark;
 import dev.tidemark.config.ConfigKeys;
 import dev.tidemark.local.EventProducer;
 import dev.tidemark.local.GeneratedEvent;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +102,20 @@ class QueryFailureIT {
         "CREATE TABLE delta.`" + dir.resolve("lake/bronze/" + topic) + "` (x INT) USING delta");
   }
 
+  /** The text of a lock's newest generation file (see LakeLock): "free ..." once released. */
+  private static String topGeneration(Path lock) throws IOException {
+    try (Stream<Path> files = Files.list(lock)) {
+      Path top =
+          files
+              .filter(f -> f.getFileName().toString().matches("lock\\.\\d+"))
+              .max(
+                  Comparator.comparingLong(
+                      f -> Long.parseLong(f.getFileName().toString().substring(5))))
+              .orElseThrow();
+      return Files.readString(top);
+    }
+  }
+
   @Test
   void aSecondPipelinesFailingQueryStopsTheStreamWithExitOneNamingIt() throws Exception {
     String topic = "fail-second-" + UUID.randomUUID().toString().substring(0, 8);
@@ -146,7 +163,8 @@ class QueryFailureIT {
     assertTrue(r.err().contains("Stopped the 2 other running queries of this process"), r.err());
     assertEquals(0, TestSpark.session().streams().active().length, "every query stopped");
     assertTrue(
-        Files.notExists(dir.resolve("lake/_tidemark/locks/bronze/" + topic + ".ingest")),
+        topGeneration(dir.resolve("lake/_tidemark/locks/bronze/" + topic + ".ingest"))
+            .startsWith("free released-by="),
         "the bronze lock is released");
   }
 
