@@ -3,9 +3,9 @@ package dev.tidemark.cli;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.WindowRange;
-import dev.tidemark.run.BackfillLock;
 import dev.tidemark.run.BackfillRunner;
 import dev.tidemark.run.LakeFileSystem;
+import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.source.ReplaySource;
 import java.time.Duration;
@@ -89,8 +89,8 @@ final class BackfillCommand implements Callable<Integer> {
     if (chunk != null) {
       range.chunks(chunk); // rejects a chunk off the window grid before anything starts
     }
-    try (BackfillLock lock =
-            BackfillLock.acquire(
+    try (LakeLock lock =
+            LakeLock.acquire(
                 LakeFileSystem.of(config),
                 LakeFileSystem.bookkeeping(config, "locks", pipeline + ".backfill"),
                 "backfill " + pipeline + " " + range);

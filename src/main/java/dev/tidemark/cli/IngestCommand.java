@@ -5,6 +5,7 @@ import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.run.BronzeIngest;
 import dev.tidemark.run.PipelineRuntime;
+import dev.tidemark.run.QueryGroup;
 import dev.tidemark.run.RunningBronze;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -62,9 +63,18 @@ final class IngestCommand implements Callable<Integer> {
                 availableNow ? TriggerSpec.availableNowTrigger() : config.bronze().trigger());
     Thread stopper = new Thread(bronze::stop);
     Runtime.getRuntime().addShutdownHook(stopper);
-    bronze.awaitTermination();
-    runtime.close();
-    Runtime.getRuntime().removeShutdownHook(stopper);
+    try {
+      // The first failed query stops the others; the exception names it.
+      new QueryGroup(runtime.spark(), QueryGroup.of(List.of(), bronze), bronze.locks()).await();
+    } finally {
+      stopper.run();
+      runtime.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it stopped the queries
+      }
+    }
     for (String topic : topics) {
       output
           .out()

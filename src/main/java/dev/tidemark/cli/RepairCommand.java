@@ -3,9 +3,9 @@ package dev.tidemark.cli;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.RepairPlan;
-import dev.tidemark.run.BackfillLock;
 import dev.tidemark.run.BackfillRunner;
 import dev.tidemark.run.LakeFileSystem;
+import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.run.RepairRunner;
 import java.util.List;
@@ -55,8 +55,8 @@ final class RepairCommand implements Callable<Integer> {
     TidemarkConfig config = conf.load();
     PipelineSpec spec = config.select(List.of(pipeline)).get(0);
     RepairPlan.of(List.of(), spec.window(), null); // rejects session windows before anything starts
-    try (BackfillLock lock =
-            BackfillLock.acquire(
+    try (LakeLock lock =
+            LakeLock.acquire(
                 LakeFileSystem.of(config),
                 LakeFileSystem.bookkeeping(config, "locks", pipeline + ".backfill"),
                 "repair " + pipeline);

@@ -4,7 +4,10 @@ import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.run.BronzeIngest;
+import dev.tidemark.run.LakeFileSystem;
+import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.PipelineRuntime;
+import dev.tidemark.run.QueryGroup;
 import dev.tidemark.run.RunningBronze;
 import dev.tidemark.run.RunningPipeline;
 import dev.tidemark.run.StreamRunner;
@@ -13,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +30,9 @@ import picocli.CommandLine.Option;
           + " exactly once. Records that cannot be parsed go to LAKE/quarantine/NAME.",
       "Unless tidemark.bronze.enabled=false, one more query per topic keeps every record as it"
           + " arrived in LAKE/bronze/TOPIC (one process per topic: a second one exits with code 3).",
+      "One process streams a pipeline: a second stream of it exits with code 3 before any query"
+          + " starts, naming the holder. When any query fails, every query stops and the command"
+          + " exits 1 naming it.",
       ""
     },
     footer = {
@@ -58,15 +64,57 @@ final class StreamCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TidemarkConfig config = conf.load();
     List<PipelineSpec> selected = config.select(pipelines);
+    // Validated first (nothing is written for a bad pipeline), locked before any query starts.
     PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-stream", selected);
     try {
-      return run(runtime, selected);
+      List<LakeLock> locks = lockPipelines(config, selected);
+      try {
+        return run(runtime, selected, locks);
+      } finally {
+        release(locks);
+      }
     } finally {
       runtime.close();
     }
   }
 
-  private int run(PipelineRuntime runtime, List<PipelineSpec> selected) throws Exception {
+  /**
+   * One stream per pipeline, with or without bronze: the lock {@code _tidemark/locks/stream/NAME}
+   * of each selected pipeline, taken before Spark starts, or none.
+   */
+  private static List<LakeLock> lockPipelines(TidemarkConfig config, List<PipelineSpec> selected) {
+    List<LakeLock> locks = new ArrayList<>();
+    FileSystem fs = LakeFileSystem.of(config);
+    try {
+      for (PipelineSpec spec : selected) {
+        locks.add(
+            LakeLock.acquire(
+                fs,
+                LakeFileSystem.bookkeeping(config, "locks", "stream", spec.name()),
+                "stream of pipeline " + spec.name(),
+                "stream of pipeline '" + spec.name() + "'",
+                "One process streams a pipeline: stop the other one first, or run this one with"
+                    + " --pipeline naming the others."));
+      }
+    } catch (RuntimeException e) {
+      release(locks);
+      throw e;
+    }
+    return locks;
+  }
+
+  private static void release(List<LakeLock> locks) {
+    for (LakeLock lock : locks) {
+      try {
+        lock.close();
+      } catch (RuntimeException e) {
+        // releasing anyway; a lock left behind is taken over once its heartbeat stops
+      }
+    }
+  }
+
+  private int run(PipelineRuntime runtime, List<PipelineSpec> selected, List<LakeLock> locks)
+      throws Exception {
     TidemarkConfig config = runtime.config();
     StreamRunner runner = new StreamRunner(runtime.spark(), config);
     TriggerSpec bronzeTrigger =
@@ -97,10 +145,9 @@ final class StreamCommand implements Callable<Integer> {
             });
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
-      for (RunningPipeline r : running) {
-        awaitTermination(r);
-      }
-      bronze.awaitTermination();
+      List<LakeLock> held = new ArrayList<>(locks);
+      held.addAll(bronze.locks());
+      awaitAll(runtime, running, bronze, held);
     } finally {
       stopper.run();
       try {
@@ -123,14 +170,26 @@ final class StreamCommand implements Callable<Integer> {
     }
   }
 
-  /** Waits for a pipeline's queries; a Kafka data loss becomes an explanation with the way out. */
-  private static void awaitTermination(RunningPipeline r) throws StreamingQueryException {
+  /**
+   * Waits for every query of the process; the first failure stops them all. A Kafka data loss in a
+   * pipeline's query becomes an explanation with the way out.
+   */
+  private static void awaitAll(
+      PipelineRuntime runtime,
+      List<RunningPipeline> running,
+      RunningBronze bronze,
+      List<LakeLock> locks) {
     try {
-      r.awaitTermination();
-    } catch (StreamingQueryException e) {
-      Optional<KafkaDataLoss> loss = KafkaDataLoss.in(e);
-      if (loss.isPresent()) {
-        throw new KafkaDataLoss.StreamStopped(loss.get().explain(r.spec().name()), e);
+      new QueryGroup(runtime.spark(), QueryGroup.of(running, bronze), locks).await();
+    } catch (QueryGroup.QueryFailedException e) {
+      Optional<KafkaDataLoss> loss = KafkaDataLoss.in(e.getCause());
+      Optional<RunningPipeline> owner =
+          running.stream()
+              .filter(r -> r.queries().stream().anyMatch(q -> q.name().equals(e.query())))
+              .findFirst();
+      if (loss.isPresent() && owner.isPresent()) {
+        throw new KafkaDataLoss.StreamStopped(
+            loss.get().explain(owner.get().spec().name()), e.getCause());
       }
       throw e;
     }

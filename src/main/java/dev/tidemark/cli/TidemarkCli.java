@@ -1,7 +1,8 @@
 package dev.tidemark.cli;
 
 import dev.tidemark.config.InvalidConfigException;
-import dev.tidemark.run.BackfillLock;
+import dev.tidemark.run.LakeLock;
+import dev.tidemark.run.QueryGroup;
 import dev.tidemark.source.KafkaDataLoss;
 import dev.tidemark.source.KafkaReachability;
 import java.io.PrintWriter;
@@ -13,9 +14,10 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The {@code tidemark} command line. Exit codes: 0 ok, 2 usage or configuration error (reported
- * before any data moves), 1 runtime failure, 3 another backfill or repair of the pipeline (or
- * bronze ingest of the topic) is running, 4 Kafka no longer has records a stream has not processed
- * (data loss; see {@link KafkaDataLoss}).
+ * before any data moves), 1 runtime failure (including a failed query, which stops every other
+ * query of the process), 3 another backfill, repair or stream of the pipeline (or bronze ingest of
+ * the topic) is running, 4 Kafka no longer has records a stream has not processed (data loss; see
+ * {@link KafkaDataLoss}).
  */
 @Command(
     name = "tidemark",
@@ -31,8 +33,8 @@ import picocli.CommandLine.ParseResult;
       "Configuration: --conf FILE (default $TIDEMARK_CONF, else conf/local.conf when it exists)."
           + " Precedence, highest first: --set, -D, environment (TIDEMARK_LAKE,"
           + " KAFKA_BOOTSTRAP_SERVERS, ...), the file, the defaults inside the jar.",
-      "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error, 3 another backfill"
-          + " or repair of the pipeline (or bronze ingest of the topic) is running, 4 Kafka no"
+      "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error, 3 another backfill,"
+          + " repair or stream of the pipeline (or bronze ingest of the topic) is running, 4 Kafka no"
           + " longer has records a stream has not processed"
           + " (backfill them from bronze).",
       "Run 'tidemark COMMAND --help' for a command's options and examples."
@@ -111,7 +113,18 @@ public final class TidemarkCli implements Callable<Integer> {
         err.flush();
         return 1;
       }
-      if (e instanceof BackfillLock.AlreadyRunningException) {
+      if (e instanceof QueryGroup.QueryFailedException) {
+        err.println("tidemark: " + e.getMessage());
+        e.getCause().printStackTrace(err);
+        err.flush();
+        return 1;
+      }
+      if (e instanceof QueryGroup.LockLostException) {
+        err.println("tidemark: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+      if (e instanceof LakeLock.AlreadyRunningException) {
         err.println("tidemark: " + e.getMessage());
         err.flush();
         return ALREADY_RUNNING;

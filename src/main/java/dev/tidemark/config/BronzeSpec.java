@@ -12,4 +12,16 @@ import java.util.Map;
  * @param options extra spark-sql-kafka options for the ingest queries (win over {@code
  *     tidemark.kafka.options}), e.g. {@code maxOffsetsPerTrigger}
  */
-public record BronzeSpec(boolean enabled, TriggerSpec trigger, Map<String, String> options) {}
+public record BronzeSpec(boolean enabled, TriggerSpec trigger, Map<String, String> options) {
+  /** Secret-looking options print as [redacted]. */
+  @Override
+  public String toString() {
+    return "BronzeSpec[enabled="
+        + enabled
+        + ", trigger="
+        + trigger
+        + ", options="
+        + Secrets.redact(options)
+        + "]";
+  }
+}

@@ -69,7 +69,9 @@ public final class ConfigLoader {
     String lake = normalizeLocation(r.string(LAKE));
     String checkpoints = normalizeLocation(r.string(CHECKPOINTS));
     String bootstrap = r.string(KAFKA_BOOTSTRAP_SERVERS);
-    Map<String, String> kafkaOptions = r.settings(KAFKA_OPTIONS);
+    List<ConfigProblem> secretProblems = new ArrayList<>();
+    Map<String, String> kafkaOptions =
+        Secrets.readFiles(r.settings(KAFKA_OPTIONS), file, KAFKA_OPTIONS, secretProblems);
     boolean commitOffsets = "true".equals(r.string(KAFKA_COMMIT_OFFSETS, "false"));
     Duration startupWait = r.duration(KAFKA_STARTUP_WAIT);
     Duration slack = r.duration(BACKFILL_KAFKA_TIMESTAMP_SLACK);
@@ -78,11 +80,12 @@ public final class ConfigLoader {
         new BronzeSpec(
             r.bool(BRONZE_ENABLED, true),
             r.trigger(BRONZE_TRIGGER, TriggerSpec.every(Duration.ofMinutes(1))),
-            r.settings(BRONZE_OPTIONS));
+            Secrets.readFiles(r.settings(BRONZE_OPTIONS), file, BRONZE_OPTIONS, secretProblems));
     Map<String, String> spark = r.settings(SPARK);
     String pipelinesDir = r.string(PIPELINES_DIR, "pipelines");
 
     List<ConfigProblem> problems = new ArrayList<>(r.problems());
+    problems.addAll(secretProblems);
     List<PipelineSpec> pipelines = new ArrayList<>();
     if (pipelinesDir != null) {
       Path dir = base.resolve(pipelinesDir).normalize();
@@ -101,6 +104,7 @@ public final class ConfigLoader {
       }
     }
     problems.addAll(sharedTables(pipelines));
+    checkTablePaths(pipelines, lake, checkpoints, file, problems);
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
     }
@@ -227,6 +231,74 @@ public final class ConfigLoader {
     }
     return ConfigFactory.parseProperties(
         chosen, ConfigParseOptions.defaults().setOriginDescription("system properties"));
+  }
+
+  /**
+   * No result table inside another pipeline's table (a VACUUM of one would delete the other's
+   * files; a Delta table inside another is read as part of it), and none at or around the
+   * checkpoint root when that lies in the lake.
+   */
+  private static void checkTablePaths(
+      List<PipelineSpec> pipelines,
+      String lake,
+      String checkpoints,
+      Path mainFile,
+      List<ConfigProblem> problems) {
+    for (PipelineSpec p : pipelines) {
+      String path = PipelineFileReader.normalizePath(p.sink().path());
+      for (PipelineSpec other : pipelines) {
+        if (other == p) {
+          continue;
+        }
+        String otherPath = PipelineFileReader.normalizePath(other.sink().path());
+        // The same path is reported by sharedTables.
+        String relation =
+            within(path, otherPath)
+                ? "is inside the table of"
+                : within(otherPath, path) ? "contains the table of" : null;
+        if (relation != null) {
+          problems.add(
+              new ConfigProblem(
+                  p.file(),
+                  SINK_PATH,
+                  "'"
+                      + path
+                      + "' "
+                      + relation
+                      + " pipeline '"
+                      + other.name()
+                      + "' ("
+                      + otherPath
+                      + ", "
+                      + other.file()
+                      + "); give each pipeline a folder of its own, e.g. gold/"
+                      + p.sink().table()));
+        }
+      }
+      if (lake != null && checkpoints != null && checkpoints.startsWith(lake + "/")) {
+        String cp = PipelineFileReader.normalizePath(checkpoints.substring(lake.length() + 1));
+        if (path.equals(cp) || within(path, cp) || within(cp, path)) {
+          problems.add(
+              new ConfigProblem(
+                  p.file(),
+                  SINK_PATH,
+                  "'"
+                      + path
+                      + "' overlaps the checkpoint folder "
+                      + checkpoints
+                      + " ("
+                      + CHECKPOINTS
+                      + " in "
+                      + mainFile
+                      + ")"));
+        }
+      }
+    }
+  }
+
+  /** Whether normalized lake-relative {@code inner} lies strictly below {@code outer}. */
+  private static boolean within(String inner, String outer) {
+    return !outer.isEmpty() && inner.startsWith(outer + "/");
   }
 
   private static List<Path> pipelineFiles(Path dir, Path mainFile, List<ConfigProblem> problems) {

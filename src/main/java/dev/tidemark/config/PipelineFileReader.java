@@ -9,9 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -25,8 +26,12 @@ import org.apache.spark.sql.types.StructType;
  */
 final class PipelineFileReader {
   private static final Pattern VALID_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
-  private static final Pattern LEADING_COMMENTS =
-      Pattern.compile("^(\\s*(--[^\\n]*\\n|/\\*.*?\\*/))*\\s*", Pattern.DOTALL);
+  private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]+");
+  private static final int MAX_TOPIC_LENGTH = 249;
+
+  /** Folders of the lake root that hold Tidemark's own data; no result table may live there. */
+  static final List<String> RESERVED_AREAS =
+      List.of("bronze", "quarantine", "_checkpoints", "_metrics", "_tidemark");
 
   private PipelineFileReader() {}
 
@@ -97,6 +102,9 @@ final class PipelineFileReader {
     if (topics.isEmpty()) {
       r.problem(SOURCE_TOPICS, "is required: the Kafka topics to read, e.g. [card-transactions]");
     }
+    for (String topic : topics) {
+      topicProblem(topic).ifPresent(problem -> r.problem(SOURCE_TOPICS, problem));
+    }
     String format = r.string(SOURCE_FORMAT, "json");
     if (format != null && !format.equals("json")) {
       r.problem(SOURCE_FORMAT, "unsupported payload format '" + format + "'; only 'json' is");
@@ -110,7 +118,11 @@ final class PipelineFileReader {
       }
     }
     Duration watermark = r.duration(SOURCE_WATERMARK);
-    return new SourceSpec(topics, format, ddl, eventTime, watermark, r.settings(SOURCE_OPTIONS));
+    List<ConfigProblem> unreadable = new ArrayList<>();
+    Map<String, String> options =
+        Secrets.readFiles(r.settings(SOURCE_OPTIONS), r.file(), SOURCE_OPTIONS, unreadable);
+    unreadable.forEach(p -> r.problem(p.key(), p.message()));
+    return new SourceSpec(topics, format, ddl, eventTime, watermark, options);
   }
 
   static StructType parseSchema(ConfigReader r, String ddl) {
@@ -157,12 +169,13 @@ final class PipelineFileReader {
     while (sql.endsWith(";")) {
       sql = sql.substring(0, sql.length() - 1).strip();
     }
-    String body = LEADING_COMMENTS.matcher(sql).replaceFirst("").toLowerCase(Locale.ROOT);
-    if (!body.startsWith("select") && !body.startsWith("with")) {
+    Optional<String> notAQuery = QueryOnly.problem(sql);
+    if (notAQuery.isPresent()) {
       r.problem(
           QUERY_SQL_FILE,
           sqlFile.getFileName()
-              + " must hold one SELECT (or WITH ... SELECT) over the view events");
+              + " must hold one SELECT (or WITH ... SELECT) over the view events: "
+              + notAQuery.get());
       return null;
     }
     return sql;
@@ -203,6 +216,27 @@ final class PipelineFileReader {
     String path = r.string(SINK_PATH, "gold/" + table);
     if (path != null && (path.startsWith("/") || path.contains(".."))) {
       r.problem(SINK_PATH, "must be relative to the lake root, without '..': " + path);
+    } else if (path != null && normalizePath(path).isEmpty()) {
+      r.problem(
+          SINK_PATH,
+          "'"
+              + path
+              + "' is the lake root itself; name a folder below it, e.g. gold/"
+              + (table == null ? "TABLE" : table));
+    } else if (path != null) {
+      String area = normalizePath(path).split("/")[0];
+      if (RESERVED_AREAS.contains(area)) {
+        r.problem(
+            SINK_PATH,
+            "'"
+                + path
+                + "' is inside the lake's "
+                + area
+                + "/ area, which Tidemark keeps for itself "
+                + RESERVED_AREAS
+                + "; use e.g. gold/"
+                + (table == null ? "TABLE" : table));
+      }
     }
     List<String> partitionBy = r.strings(SINK_PARTITION_BY, List.of());
     List<String> keys = r.strings(SINK_KEYS, List.of());
@@ -219,6 +253,47 @@ final class PipelineFileReader {
 
   private static TriggerSpec readTrigger(ConfigReader r) {
     return r.trigger(SINK_TRIGGER, TriggerSpec.every(Duration.ofMinutes(1)));
+  }
+
+  /**
+   * Why Kafka would refuse {@code topic} as a topic name (its own rule: 1 to 249 of {@code
+   * [a-zA-Z0-9._-]}, not {@code .} or {@code ..}), if it would. The bronze table of a topic is the
+   * folder {@code bronze/TOPIC}, so a legal name is also a safe folder name.
+   */
+  static Optional<String> topicProblem(String topic) {
+    if (topic.isEmpty()) {
+      return Optional.of("a topic name cannot be empty");
+    }
+    if (topic.equals(".") || topic.equals("..")) {
+      return Optional.of("'" + topic + "' is not a legal Kafka topic name");
+    }
+    if (topic.length() > MAX_TOPIC_LENGTH) {
+      return Optional.of(
+          "'"
+              + topic
+              + "' is not a legal Kafka topic name: "
+              + topic.length()
+              + " characters, at most "
+              + MAX_TOPIC_LENGTH);
+    }
+    if (!LEGAL_TOPIC.matcher(topic).matches()) {
+      return Optional.of(
+          "'"
+              + topic
+              + "' is not a legal Kafka topic name: only ASCII letters, digits, '.', '_' and '-'");
+    }
+    return Optional.empty();
+  }
+
+  /** A lake-relative path without empty or {@code .} segments and without a trailing slash. */
+  static String normalizePath(String path) {
+    StringBuilder out = new StringBuilder();
+    for (String segment : path.strip().split("/")) {
+      if (!segment.isEmpty() && !segment.equals(".")) {
+        out.append(out.isEmpty() ? "" : "/").append(segment);
+      }
+    }
+    return out.toString();
   }
 
   static String firstLine(String message) {

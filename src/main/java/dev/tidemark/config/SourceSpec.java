@@ -32,4 +32,22 @@ public record SourceSpec(
   public SourceSpec withOptions(Map<String, String> newOptions) {
     return new SourceSpec(topics, format, schemaDdl, eventTimeColumn, watermarkDelay, newOptions);
   }
+
+  /** Secret-looking options print as [redacted]. */
+  @Override
+  public String toString() {
+    return "SourceSpec[topics="
+        + topics
+        + ", format="
+        + format
+        + ", schemaDdl="
+        + schemaDdl
+        + ", eventTimeColumn="
+        + eventTimeColumn
+        + ", watermarkDelay="
+        + watermarkDelay
+        + ", options="
+        + Secrets.redact(options)
+        + "]";
+  }
 }

@@ -110,4 +110,28 @@ public record TidemarkConfig(
         sparkConf,
         List.copyOf(newPipelines));
   }
+
+  /** Secret-looking Kafka options and Spark settings print as [redacted]. */
+  @Override
+  public String toString() {
+    return "TidemarkConfig[file="
+        + file
+        + ", lake="
+        + lake
+        + ", checkpoints="
+        + checkpoints
+        + ", bootstrapServers="
+        + bootstrapServers
+        + ", kafkaOptions="
+        + Secrets.redact(kafkaOptions)
+        + ", commitOffsets="
+        + commitOffsets
+        + ", bronze="
+        + bronze
+        + ", sparkConf="
+        + Secrets.redact(sparkConf)
+        + ", pipelines="
+        + pipelines
+        + "]";
+  }
 }

@@ -39,21 +39,47 @@ public final class EmbeddedKafka implements AutoCloseable {
   private KafkaRaftServer server;
   private boolean running;
   private final String bootstrapServers;
+  private final String saslBootstrapServers;
 
   private EmbeddedKafka(Path dataDir, boolean deleteOnClose) throws IOException {
+    this(dataDir, deleteOnClose, null, null);
+  }
+
+  /**
+   * A broker; with a {@code user}, also a SASL_PLAINTEXT listener that admits only that user with
+   * that password (mechanism PLAIN), for tests of clients' security settings.
+   */
+  private EmbeddedKafka(Path dataDir, boolean deleteOnClose, String user, String password)
+      throws IOException {
     this.dataDir = dataDir;
     this.deleteOnClose = deleteOnClose;
     int brokerPort = freePort();
     int controllerPort = freePort();
+    int saslPort = user == null ? -1 : freePort();
+    String sasl = user == null ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
     props.put(
         "listeners",
-        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort + sasl);
+    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + sasl);
+    props.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+            + (user == null ? "" : ",SASL_PLAINTEXT:SASL_PLAINTEXT"));
+    if (user != null) {
+      props.put("sasl.enabled.mechanisms", "PLAIN");
+      props.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "PLAIN");
+      props.put(
+          "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+          "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+              + user
+              + "=\""
+              + password
+              + "\";");
+    }
     props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("log.dirs", dataDir.resolve("logs").toString());
@@ -74,6 +100,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.props = props;
     restart();
     this.bootstrapServers = "127.0.0.1:" + brokerPort;
+    this.saslBootstrapServers = user == null ? null : "127.0.0.1:" + saslPort;
     LOG.info("embedded Kafka (KRaft) listening on {}, data in {}", bootstrapServers, dataDir);
   }
 
@@ -82,8 +109,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     return new EmbeddedKafka(Files.createTempDirectory("tidemark-kafka-"), true);
   }
 
+  /**
+   * A broker that also listens for SASL_PLAINTEXT clients (mechanism PLAIN) authenticating as
+   * {@code user} with {@code password}, on {@link #saslBootstrapServers()}.
+   */
+  public static EmbeddedKafka startWithSaslPlain(String user, String password) throws IOException {
+    return new EmbeddedKafka(Files.createTempDirectory("tidemark-kafka-"), true, user, password);
+  }
+
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The SASL_PLAINTEXT listener, or null when the broker has none. */
+  public String saslBootstrapServers() {
+    return saslBootstrapServers;
   }
 
   /** Creates topics (no-op for topics that exist). */

@@ -15,8 +15,16 @@ public final class EventProducer {
   private EventProducer() {}
 
   public static void send(String bootstrapServers, String topic, List<GeneratedEvent> events) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    send(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, events);
+  }
+
+  /**
+   * Sends with the given client properties (bootstrap servers and any security options, see {@code
+   * KafkaClients}) under the producer settings below.
+   */
+  public static void send(
+      Map<String, Object> clientProperties, String topic, List<GeneratedEvent> events) {
+    Map<String, Object> props = new HashMap<>(clientProperties);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);

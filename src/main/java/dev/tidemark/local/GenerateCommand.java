@@ -4,6 +4,7 @@ import dev.tidemark.cli.CommandOutput;
 import dev.tidemark.cli.ConfOptions;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.source.KafkaClients;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -82,7 +83,7 @@ public final class GenerateCommand implements Callable<Integer> {
             start, span, events, seed, base.maxDelay(), late, base.lateBy(), malformed);
     List<GeneratedEvent> generated = SampleEvents.generate(generatorOf(spec), settings);
     String topic = spec.source().topics().get(0);
-    EventProducer.send(config.bootstrapServers(), topic, generated);
+    EventProducer.send(KafkaClients.properties(config, spec), topic, generated);
     output
         .out()
         .printf(

@@ -2,12 +2,13 @@ package dev.tidemark.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.source.KafkaClients;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.spark.sql.streaming.SourceProgress;
@@ -28,8 +29,9 @@ public final class ConsumerGroupOffsets extends StreamingQueryListener implement
 
   private final Admin admin;
 
-  public ConsumerGroupOffsets(String bootstrapServers) {
-    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  /** An Admin client with the configuration's Kafka options (security included). */
+  public ConsumerGroupOffsets(TidemarkConfig config) {
+    this.admin = Admin.create(KafkaClients.properties(config));
   }
 
   /** The consumer group a pipeline's offsets are committed to. */
@@ -54,7 +56,7 @@ public final class ConsumerGroupOffsets extends StreamingQueryListener implement
       return;
     }
     try {
-      admin.alterConsumerGroupOffsets(group(m.pipeline()), offsets).all().get(30, TimeUnit.SECONDS);
+      commit(m.pipeline(), offsets);
     } catch (Exception e) {
       LOG.warn(
           "cannot commit offsets of {} to group {}: {}",
@@ -62,6 +64,11 @@ public final class ConsumerGroupOffsets extends StreamingQueryListener implement
           group(m.pipeline()),
           e.toString());
     }
+  }
+
+  /** Commits {@code offsets} to the pipeline's consumer group. */
+  void commit(String pipeline, Map<TopicPartition, OffsetAndMetadata> offsets) throws Exception {
+    admin.alterConsumerGroupOffsets(group(pipeline), offsets).all().get(30, TimeUnit.SECONDS);
   }
 
   @Override

@@ -5,10 +5,12 @@ import dev.tidemark.config.ConfigProblem;
 import dev.tidemark.config.InvalidConfigException;
 import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.QueryOnly;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -25,6 +27,8 @@ import org.apache.spark.sql.types.StructType;
  * check has a name that appears in its problem, so a user knows what failed:
  *
  * <ul>
+ *   <li>{@code query-only}: Spark's parser reads the SQL as one query, with no command (DDL, DML,
+ *       SET, CACHE, ...) anywhere in it; checked first, as analysing a command would run it;
  *   <li>{@code sql-analyzes}: the SQL resolves against the declared schema (Spark's analysis
  *       message is reported as is);
  *   <li>{@code streaming-supported}: Spark accepts the query as a stream in the declared output
@@ -56,6 +60,21 @@ public final class PipelineValidator {
   /** The problems of one pipeline; empty when it is fine. */
   public List<ConfigProblem> check(PipelineSpec spec) {
     List<ConfigProblem> problems = new ArrayList<>();
+    // Parsed, never run: spark.sql executes a command as soon as it is given one.
+    Optional<String> notAQuery =
+        QueryOnly.problem(
+            ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().sqlParser(),
+            spec.sql());
+    if (notAQuery.isPresent()) {
+      problems.add(
+          new ConfigProblem(
+              spec.file(),
+              "[query-only] " + ConfigKeys.QUERY_SQL_FILE,
+              spec.sqlFile().getFileName()
+                  + " must hold one SELECT (or WITH ... SELECT) over the view events: "
+                  + notAQuery.get()));
+      return problems;
+    }
     EventDecoder decoder = new EventDecoder(spec.source());
     checkExpectations(spec, decoder.schema(), problems);
     problems.addAll(WindowDeclaration.check(spec));

@@ -56,13 +56,13 @@ public final class BronzeIngest {
 
   /** Starts the ingest of each topic; on any failure, stops what it started and rethrows. */
   public RunningBronze start(List<String> topics, TriggerSpec trigger) throws TimeoutException {
-    List<BackfillLock> locks = new ArrayList<>();
+    List<LakeLock> locks = new ArrayList<>();
     List<StreamingQuery> queries = new ArrayList<>();
     RunningBronze running = new RunningBronze(topics, queries, locks);
     try {
       for (String topic : topics) {
         locks.add(
-            BackfillLock.acquire(
+            LakeLock.acquire(
                 LakeFileSystem.of(config),
                 LakeFileSystem.bookkeeping(config, "locks", "bronze", topic + ".ingest"),
                 "bronze ingest of " + topic,

@@ -27,7 +27,7 @@ public record PipelineRuntime(
     spark.streams().addListener(metrics);
     ConsumerGroupOffsets offsets = null;
     if (config.commitOffsets()) {
-      offsets = new ConsumerGroupOffsets(config.bootstrapServers());
+      offsets = new ConsumerGroupOffsets(config);
       spark.streams().addListener(offsets);
     }
     return new PipelineRuntime(config, spark, metrics, offsets);

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /** The bronze ingest queries of some topics and the locks that keep each topic to this process. */
 public record RunningBronze(
-    List<String> topics, List<StreamingQuery> queries, List<BackfillLock> locks) {
+    List<String> topics, List<StreamingQuery> queries, List<LakeLock> locks) {
   private static final Logger LOG = LoggerFactory.getLogger(RunningBronze.class);
 
   /** Nothing ingested (bronze turned off). */
@@ -40,7 +40,7 @@ public record RunningBronze(
   }
 
   private synchronized void releaseLocks() {
-    for (BackfillLock lock : locks) {
+    for (LakeLock lock : locks) {
       try {
         lock.close();
       } catch (RuntimeException e) {

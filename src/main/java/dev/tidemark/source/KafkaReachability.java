@@ -1,5 +1,7 @@
 package dev.tidemark.source;
 
+import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.TidemarkConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,6 +29,19 @@ public final class KafkaReachability {
   private KafkaReachability() {}
 
   /**
+   * Returns once a broker answers to a client with the pipeline's own Kafka options: the main
+   * configuration's {@code kafka.*} options overridden by its {@code source.options}, as its
+   * streams get them (see {@link KafkaClients}).
+   */
+  public static void await(TidemarkConfig config, PipelineSpec spec) {
+    Map<String, Object> props = KafkaClients.properties(config, spec);
+    probe(
+        String.valueOf(props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)),
+        props,
+        config.kafkaStartupWait());
+  }
+
+  /**
    * Returns once a broker answers.
    *
    * @param consumerOptions spark-sql-kafka options; those prefixed {@code kafka.} (security,
@@ -34,14 +49,12 @@ public final class KafkaReachability {
    */
   public static void await(
       String bootstrapServers, Map<String, String> consumerOptions, Duration patience) {
-    Map<String, Object> admin = new HashMap<>();
-    consumerOptions.forEach(
-        (k, v) -> {
-          if (k.startsWith("kafka.")) {
-            admin.put(k.substring("kafka.".length()), v);
-          }
-        });
+    Map<String, Object> admin = new HashMap<>(KafkaClients.clientOptions(consumerOptions));
     admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    probe(bootstrapServers, admin, patience);
+  }
+
+  private static void probe(String bootstrapServers, Map<String, Object> admin, Duration patience) {
     long deadline = System.nanoTime() + patience.toNanos();
     Duration backoff = FIRST_BACKOFF;
     int attempts = 0;

@@ -22,9 +22,9 @@ import dev.tidemark.ops.CompactBronze;
 import dev.tidemark.ops.CompactClosedPartitions;
 import dev.tidemark.pipeline.BronzeRecords;
 import dev.tidemark.pipeline.WindowRange;
-import dev.tidemark.run.BackfillLock;
 import dev.tidemark.run.BackfillRunner;
 import dev.tidemark.run.BronzeIngest;
+import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.RunningBronze;
 import dev.tidemark.run.StreamRunner;
 import dev.tidemark.source.ReplaySource;
@@ -182,9 +182,9 @@ class BronzeIT {
 
     RunningBronze rerun =
         new BronzeIngest(spark, config).start(List.of(topic), TriggerSpec.availableNowTrigger());
-    BackfillLock.AlreadyRunningException second =
+    LakeLock.AlreadyRunningException second =
         assertThrows(
-            BackfillLock.AlreadyRunningException.class,
+            LakeLock.AlreadyRunningException.class,
             () ->
                 new BronzeIngest(spark, config)
                     .start(List.of(topic), TriggerSpec.availableNowTrigger()));
