@@ -54,8 +54,7 @@ public final class StreamRunner {
    */
   public RunningPipeline start(PipelineSpec spec, TriggerSpec trigger) throws TimeoutException {
     TriggerSpec effective = trigger != null ? trigger : spec.sink().trigger();
-    KafkaReachability.await(
-        config.bootstrapServers(), config.kafkaOptions(), config.kafkaStartupWait());
+    KafkaReachability.await(config, spec);
     SlicedAggregation.Analysis sliced = SlicedAggregation.analyze(spark, spec);
     if (sliced.sliced()) {
       StreamingQuery query =
