@@ -117,6 +117,9 @@ final class SlicedStream {
       long firstOpen = aggregation.firstOpenWindow(watermark);
       Dataset<Row> decoded = batch.drop(WATERMARK_COLUMN).persist(StorageLevel.MEMORY_AND_DISK());
       long t0 = System.nanoTime();
+      Thread quarantine = null;
+      java.util.concurrent.atomic.AtomicReference<Throwable> quarantineFailure =
+          new java.util.concurrent.atomic.AtomicReference<>();
       try {
         Column eventMs = expr("unix_millis(`" + spec.source().eventTimeColumn() + "`)");
         Column good = col(EventDecoder.REASON).isNull();
@@ -136,8 +139,20 @@ final class SlicedStream {
         long rejected = s.getLong(1);
         long late = s.getLong(2);
         if (rejected > 0) {
-          DeltaQuarantineSink.appendOnce(
-              decoder.rejected(decoded), quarantinePath, queryId, batchId);
+          // Beside the slices and windows, which do not depend on it: its job and commit overlap
+          // theirs. A new thread inherits Spark's local properties (query id, job group).
+          quarantine =
+              new Thread(
+                  () -> {
+                    try {
+                      DeltaQuarantineSink.appendOnce(
+                          decoder.rejected(decoded), quarantinePath, queryId, batchId);
+                    } catch (Throwable t) {
+                      quarantineFailure.set(t);
+                    }
+                  },
+                  gold.queryName() + "-quarantine-" + batchId);
+          quarantine.start();
         }
         long next =
             s.isNullAt(3)
@@ -164,7 +179,7 @@ final class SlicedStream {
         }
         long t4 = System.nanoTime();
         LOG.debug(
-            "batch {}: decode+summary {} ms, quarantine {} ms, slices {} ms, windows {} ms",
+            "batch {}: decode+summary {} ms, quarantine started {} ms, slices {} ms, windows {} ms",
             batchId,
             (t1 - t0) / 1_000_000,
             (t2 - t1) / 1_000_000,
@@ -173,9 +188,43 @@ final class SlicedStream {
         if ((batchId + 1) % COMPACT_EVERY_BATCHES == 0) {
           slices.compact(aggregation.firstOpenWindow(next));
         }
+        awaitQuarantine(quarantine, quarantineFailure);
         BatchCounts.record(queryId, batchId, new BatchCounts.Counts(read, rejected, late));
       } finally {
+        if (quarantine != null) {
+          joinQuietly(quarantine);
+        }
         decoded.unpersist();
+      }
+    }
+
+    /** Waits for the quarantine write of the batch; its failure fails the batch. */
+    private static void awaitQuarantine(
+        Thread quarantine, java.util.concurrent.atomic.AtomicReference<Throwable> failure) {
+      if (quarantine == null) {
+        return;
+      }
+      joinQuietly(quarantine);
+      Throwable t = failure.get();
+      if (t instanceof RuntimeException r) {
+        throw r;
+      }
+      if (t != null) {
+        throw new IllegalStateException("quarantine write failed", t);
+      }
+    }
+
+    private static void joinQuietly(Thread t) {
+      boolean interrupted = false;
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
 

@@ -59,7 +59,7 @@ class StatusIT {
     Dataset<Row> gold =
         table(config.metricsPath()).where("pipeline = 'card-velocity' AND query = 'gold'");
     long batches = gold.count();
-    // card-velocity takes up to 250,000 records per batch: one batch with data, maybe a no-data
+    // card-velocity takes up to 1,000,000 records per batch: one batch with data, maybe a no-data
     // one.
     assertTrue(batches >= 1, "6000 records: " + batches + " batches");
     assertEquals(batches, gold.select("batch_id").distinct().count(), "one row per batch");

@@ -43,7 +43,7 @@ class ConfigLoaderTest {
     assertEquals(OutputMode.UPDATE, cards.sink().outputMode());
     assertEquals(List.of("card_id", "window_start"), cards.sink().keys());
     assertTrue(cards.sql().contains("FROM events"));
-    assertEquals("250000", cards.source().options().get("maxOffsetsPerTrigger"));
+    assertEquals("1000000", cards.source().options().get("maxOffsetsPerTrigger"));
     assertEquals(
         OutputMode.APPEND, config.pipeline("sensor-readings").orElseThrow().sink().outputMode());
     assertEquals("local[2]", config.sparkConf().get("spark.master"));
