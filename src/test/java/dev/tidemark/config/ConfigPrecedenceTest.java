@@ -159,7 +159,9 @@ class ConfigPrecedenceTest {
         "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider",
         spark.get("spark.sql.streaming.stateStore.providerClass"));
     assertEquals("8", spark.get("spark.sql.shuffle.partitions"));
-    assertEquals(16, spark.size(), spark.toString());
+    assertEquals("65536", spark.get("spark.sql.objectHashAggregate.sortBased.fallbackThreshold"));
+    assertEquals("false", spark.get("spark.sql.inMemoryColumnarStorage.compressed"));
+    assertEquals(18, spark.size(), spark.toString());
   }
 
   @Test

@@ -159,6 +159,25 @@ class SlicedAggregationTest {
   }
 
   @Test
+  void aWhereClauseFiltersEventsBeforeTheSlicesAndHavingFiltersWindows() {
+    PipelineSpec spec =
+        shipped("card-velocity")
+            .withSql(
+                "SELECT card_id, window.start AS window_start, to_date(window.start) AS"
+                    + " window_date, count(*) AS n, avg(amount) AS mean FROM events"
+                    + " WHERE country <> 'US' GROUP BY card_id,"
+                    + " window(event_time, '10 minutes', '1 minute') HAVING count(*) >= 2");
+    SlicedAggregation.Analysis analysis = SlicedAggregation.analyze(spark, spec);
+    assertTrue(analysis.sliced(), analysis.notSlicedBecause());
+    SlicedAggregation sliced = analysis.aggregation();
+    Dataset<Row> all = events(spec, randomEvents(spec, 400, 7));
+
+    List<String> expected = rows(direct(spec, all, ms(0), ms(60)));
+    assertFalse(expected.isEmpty());
+    assertEquals(expected, rows(sliced.windows(sliced.slices(all), ms(0), ms(60))));
+  }
+
+  @Test
   void sqlOutsideTheSlicedShapeIsNamedWithTheReason() {
     PipelineSpec base = shipped("sensor-readings");
     assertNotSliced(
