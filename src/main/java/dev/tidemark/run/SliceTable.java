@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.tidemark.pipeline.SlicedAggregation;
+import dev.tidemark.sink.DeltaAppendSink;
 import dev.tidemark.sink.DeltaTableInit;
 import java.sql.Timestamp;
 import java.util.List;
@@ -38,13 +39,7 @@ final class SliceTable {
 
   /** Appends a batch's slice rows once: a replay of the same batch of the same query is skipped. */
   void append(Dataset<Row> slices, String queryId, long batchId) {
-    slices
-        .write()
-        .format("delta")
-        .mode(SaveMode.Append)
-        .option("txnAppId", queryId)
-        .option("txnVersion", batchId)
-        .save(path);
+    DeltaAppendSink.appendOnce(slices, path, queryId, batchId);
   }
 
   /** The slice rows of the windows starting in {@code [fromMs, toMs)}. */

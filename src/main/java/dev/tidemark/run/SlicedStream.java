@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import dev.tidemark.config.OutputMode;
@@ -14,20 +15,20 @@ import dev.tidemark.ops.BatchCounts;
 import dev.tidemark.pipeline.EventDecoder;
 import dev.tidemark.pipeline.SlicedAggregation;
 import dev.tidemark.pipeline.WindowRange;
-import dev.tidemark.sink.DeltaQuarantineSink;
+import dev.tidemark.sink.DeltaAppendSink;
 import dev.tidemark.sink.DeltaReplaceSink;
 import dev.tidemark.sink.DeltaTableInit;
 import dev.tidemark.sink.StreamSink;
 import dev.tidemark.sink.StreamTarget;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.storage.StorageLevel;
@@ -58,7 +59,6 @@ import org.apache.spark.storage.StorageLevel;
  * reads the slice table as that batch left it, so it writes the same rows.
  */
 final class SlicedStream {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SlicedStream.class);
 
   /** Merge the slice table every this many batches (fewer, larger files; closed slices dropped). */
   static final int COMPACT_EVERY_BATCHES = 20;
@@ -98,6 +98,16 @@ final class SlicedStream {
     return StreamSink.configure(decoded.writeStream(), gold).foreachBatch(batch).start();
   }
 
+  /** What {@code summarize} found in a batch; the event times are epoch milliseconds or null. */
+  private record Summary(
+      long read,
+      long rejected,
+      long late,
+      Long maxEventMs,
+      Long firstOpenEventMs,
+      Long lastOpenEventMs,
+      Column open) {}
+
   /** One micro-batch, as described on the class. */
   private record Batch(
       PipelineSpec spec,
@@ -112,120 +122,87 @@ final class SlicedStream {
     public void call(Dataset<Row> batch, Long batchId) {
       SparkSession spark = batch.sparkSession();
       String queryId = StreamSink.queryId(spark, gold);
-      Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-      long watermark = StreamCheckpoint.batchWatermark(hadoop, gold.checkpoint(), batchId);
+      long watermark =
+          StreamCheckpoint.batchWatermark(
+              spark.sparkContext().hadoopConfiguration(), gold.checkpoint(), batchId);
       long firstOpen = aggregation.firstOpenWindow(watermark);
       Dataset<Row> decoded = batch.drop(WATERMARK_COLUMN).persist(StorageLevel.MEMORY_AND_DISK());
-      long t0 = System.nanoTime();
-      Thread quarantine = null;
-      java.util.concurrent.atomic.AtomicReference<Throwable> quarantineFailure =
-          new java.util.concurrent.atomic.AtomicReference<>();
+      CompletableFuture<Void> quarantine = CompletableFuture.completedFuture(null);
       try {
-        Column eventMs = expr("unix_millis(`" + spec.source().eventTimeColumn() + "`)");
-        Column good = col(EventDecoder.REASON).isNull();
-        Column open = good.and(eventMs.geq(firstOpen));
-        Row s =
-            decoded
-                .agg(
-                    count(lit(1)),
-                    count(when(col(EventDecoder.REASON).isNotNull(), 1)),
-                    count(when(good.and(eventMs.lt(firstOpen)), 1)),
-                    max(when(good, eventMs)),
-                    min(when(open, eventMs)),
-                    max(when(open, eventMs)))
-                .first();
-        long t1 = System.nanoTime();
-        long read = s.getLong(0);
-        long rejected = s.getLong(1);
-        long late = s.getLong(2);
-        if (rejected > 0) {
-          // Beside the slices and windows, which do not depend on it: its job and commit overlap
-          // theirs. A new thread inherits Spark's local properties (query id, job group).
+        Summary s = summarize(decoded, firstOpen);
+        if (s.rejected() > 0) {
+          // Beside the slices and windows, which do not depend on it, so that its job and commit
+          // overlap theirs. A new thread inherits Spark's local properties (query id, job group).
           quarantine =
-              new Thread(
-                  () -> {
-                    try {
-                      DeltaQuarantineSink.appendOnce(
-                          decoder.rejected(decoded), quarantinePath, queryId, batchId);
-                    } catch (Throwable t) {
-                      quarantineFailure.set(t);
-                    }
-                  },
-                  gold.queryName() + "-quarantine-" + batchId);
-          quarantine.start();
+              CompletableFuture.runAsync(
+                  () ->
+                      DeltaAppendSink.appendOnce(
+                          decoder.rejected(decoded), quarantinePath, queryId, batchId),
+                  task -> new Thread(task, gold.queryName() + "-quarantine-" + batchId).start());
         }
         long next =
-            s.isNullAt(3)
+            s.maxEventMs() == null
                 ? watermark
-                : Math.max(watermark, s.getLong(3) - spec.source().watermarkDelay().toMillis());
-        long t2 = System.nanoTime();
-        if (!s.isNullAt(4)) {
-          Dataset<Row> events = decoder.accepted(decoded.where(open));
+                : Math.max(watermark, s.maxEventMs() - spec.source().watermarkDelay().toMillis());
+        if (s.firstOpenEventMs() != null) {
+          Dataset<Row> events = decoder.accepted(decoded.where(s.open()));
           slices.append(aggregation.slices(events), queryId, batchId);
         }
-        long t3 = System.nanoTime();
         if (spec.sink().outputMode() == OutputMode.UPDATE) {
-          if (!s.isNullAt(4)) {
-            long from = Math.max(firstOpen, aggregation.firstWindowOfSlice(sliceOf(s.getLong(4))));
+          if (s.firstOpenEventMs() != null) {
+            long from =
+                Math.max(firstOpen, aggregation.firstWindowOfSlice(sliceOf(s.firstOpenEventMs())));
             long to =
-                aggregation.lastWindowOfSlice(sliceOf(s.getLong(5))) + aggregation.slideMillis();
+                aggregation.lastWindowOfSlice(sliceOf(s.lastOpenEventMs()))
+                    + aggregation.slideMillis();
             writeWindows(from, to, queryId, batchId, true);
           }
-        } else {
-          long to = aggregation.firstOpenWindow(next);
-          if (to > firstOpen) {
-            writeWindows(firstOpen, to, queryId, batchId, false);
-          }
+        } else if (aggregation.firstOpenWindow(next) > firstOpen) {
+          writeWindows(firstOpen, aggregation.firstOpenWindow(next), queryId, batchId, false);
         }
-        long t4 = System.nanoTime();
-        LOG.debug(
-            "batch {}: decode+summary {} ms, quarantine started {} ms, slices {} ms, windows {} ms",
-            batchId,
-            (t1 - t0) / 1_000_000,
-            (t2 - t1) / 1_000_000,
-            (t3 - t2) / 1_000_000,
-            (t4 - t3) / 1_000_000);
         if ((batchId + 1) % COMPACT_EVERY_BATCHES == 0) {
           slices.compact(aggregation.firstOpenWindow(next));
         }
-        awaitQuarantine(quarantine, quarantineFailure);
-        BatchCounts.record(queryId, batchId, new BatchCounts.Counts(read, rejected, late));
-      } finally {
-        if (quarantine != null) {
-          joinQuietly(quarantine);
+        try {
+          quarantine.join();
+        } catch (CompletionException e) {
+          throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+        BatchCounts.record(
+            queryId, batchId, new BatchCounts.Counts(s.read(), s.rejected(), s.late()));
+      } finally {
+        quarantine.exceptionally(t -> null).join(); // before the batch it reads is dropped
         decoded.unpersist();
       }
     }
 
-    /** Waits for the quarantine write of the batch; its failure fails the batch. */
-    private static void awaitQuarantine(
-        Thread quarantine, java.util.concurrent.atomic.AtomicReference<Throwable> failure) {
-      if (quarantine == null) {
-        return;
-      }
-      joinQuietly(quarantine);
-      Throwable t = failure.get();
-      if (t instanceof RuntimeException r) {
-        throw r;
-      }
-      if (t != null) {
-        throw new IllegalStateException("quarantine write failed", t);
-      }
-    }
-
-    private static void joinQuietly(Thread t) {
-      boolean interrupted = false;
-      while (t.isAlive()) {
-        try {
-          t.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+    /**
+     * One job over the materialised batch: records read and rejected, good events dropped as late
+     * (every window of theirs closed: event time before the first open window), the newest event
+     * time, and the event times of the good events of open windows.
+     */
+    private Summary summarize(Dataset<Row> decoded, long firstOpen) {
+      Column eventMs = expr("unix_millis(`" + spec.source().eventTimeColumn() + "`)");
+      Column good = col(EventDecoder.REASON).isNull();
+      Column open = good.and(eventMs.geq(firstOpen));
+      Row r =
+          decoded
+              .agg(
+                  count(lit(1)),
+                  count(when(not(good), 1)),
+                  count(when(good.and(eventMs.lt(firstOpen)), 1)),
+                  max(when(good, eventMs)),
+                  min(when(open, eventMs)),
+                  max(when(open, eventMs)))
+              .first();
+      return new Summary(
+          r.getLong(0),
+          r.getLong(1),
+          r.getLong(2),
+          r.isNullAt(3) ? null : r.getLong(3),
+          r.isNullAt(4) ? null : r.getLong(4),
+          r.isNullAt(5) ? null : r.getLong(5),
+          open);
     }
 
     private long sliceOf(long eventMs) {
@@ -243,12 +220,7 @@ final class SlicedStream {
             new WindowRange(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), spec.window());
         DeltaReplaceSink.replace(rows, gold.tablePath(), range.predicate(), queryId, batchId);
       } else {
-        rows.write()
-            .format("delta")
-            .mode(SaveMode.Append)
-            .option("txnAppId", queryId)
-            .option("txnVersion", batchId)
-            .save(gold.tablePath());
+        DeltaAppendSink.appendOnce(rows, gold.tablePath(), queryId, batchId);
       }
     }
   }

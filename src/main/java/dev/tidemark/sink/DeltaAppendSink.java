@@ -3,6 +3,7 @@ package dev.tidemark.sink;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
@@ -22,5 +23,18 @@ public final class DeltaAppendSink implements StreamSink {
         .outputMode("append")
         .partitionBy(target.partitionBy().toArray(String[]::new))
         .start(target.tablePath());
+  }
+
+  /**
+   * Appends rows to a Delta table once per streaming batch: Delta records the transaction id
+   * ({@code appId}, {@code version}) in the commit and skips a replay of a version it has.
+   */
+  public static void appendOnce(Dataset<Row> rows, String path, String appId, long version) {
+    rows.write()
+        .format("delta")
+        .mode(SaveMode.Append)
+        .option("txnAppId", appId)
+        .option("txnVersion", version)
+        .save(path);
   }
 }

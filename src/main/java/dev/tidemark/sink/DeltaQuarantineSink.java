@@ -4,7 +4,6 @@ import dev.tidemark.ops.BatchCounts;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
@@ -25,7 +24,7 @@ public final class DeltaQuarantineSink implements StreamSink {
               try {
                 long rows = batch.count();
                 if (rows > 0) {
-                  appendOnce(batch, path, queryId, batchId);
+                  DeltaAppendSink.appendOnce(batch, path, queryId, batchId);
                 }
                 // Rejected records only reach this query: what it read is in Spark's report.
                 BatchCounts.record(queryId, batchId, new BatchCounts.Counts(-1, rows, null));
@@ -34,16 +33,5 @@ public final class DeltaQuarantineSink implements StreamSink {
               }
             })
         .start();
-  }
-
-  /** Appends rejected records once: a replay of the same batch of the same query is skipped. */
-  public static void appendOnce(Dataset<Row> rejected, String path, String queryId, long batchId) {
-    rejected
-        .write()
-        .format("delta")
-        .mode(SaveMode.Append)
-        .option("txnAppId", queryId)
-        .option("txnVersion", batchId)
-        .save(path);
   }
 }
