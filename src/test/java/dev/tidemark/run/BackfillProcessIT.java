@@ -135,7 +135,7 @@ class BackfillProcessIT {
     assertEquals(List.of(0, TidemarkCli.ALREADY_RUNNING), codes, outA + "\n---\n" + outB);
     String loser = a.exitValue() == 0 ? outB : outA;
     assertTrue(
-        loser.contains("another backfill is already running") && loser.contains("pid="), loser);
+        loser.contains("another backfill is already running") && loser.contains(", pid "), loser);
   }
 
   private static long chunksDone(Path journalDir) throws Exception {
