@@ -16,8 +16,10 @@ public final class BatchCounts {
    * @param quarantined records written to the quarantine table
    * @param lateDropped good events left out of every window because the watermark had closed them
    *     (null when the sink does not judge lateness itself)
+   * @param watermarkMs the watermark the batch moved the stream to (epoch ms), when the sink
+   *     computes it (a stateless query runs no batch after its last one to report it); else null
    */
-  public record Counts(long read, long quarantined, Long lateDropped) {}
+  public record Counts(long read, long quarantined, Long lateDropped, Long watermarkMs) {}
 
   private static final Map<String, Counts> COUNTS = new ConcurrentHashMap<>();
   // Several listeners may read a batch's counts; keep the last few batches of each query.

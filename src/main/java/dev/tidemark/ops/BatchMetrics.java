@@ -25,6 +25,8 @@ import org.apache.spark.sql.types.StructType;
  * at the state operator (after partial aggregation); {@code outputRows} is the sink's count when
  * the sink reports one.
  *
+ * @param watermark the event-time watermark of the batch: Spark's, or for a sliced stream the one
+ *     the batch moved it to
  * @param eventTimeLagSeconds batch time minus watermark: how far event time trails the clock
  * @param offsetsBehindLatest the largest Kafka consumer lag over the query's sources (records)
  */
@@ -112,6 +114,9 @@ public record BatchMetrics(
     Long rejected = counts == null ? null : (Long) counts.quarantined();
     if (counts != null && counts.lateDropped() != null) {
       late = counts.lateDropped();
+    }
+    if (counts != null && counts.watermarkMs() != null && counts.watermarkMs() > 0) {
+      watermark = Instant.ofEpochMilli(counts.watermarkMs());
     }
     return new BatchMetrics(
         pipeline,

@@ -169,7 +169,7 @@ final class SlicedStream {
           throw e.getCause() instanceof RuntimeException r ? r : e;
         }
         BatchCounts.record(
-            queryId, batchId, new BatchCounts.Counts(s.read(), s.rejected(), s.late()));
+            queryId, batchId, new BatchCounts.Counts(s.read(), s.rejected(), s.late(), next));
       } finally {
         quarantine.exceptionally(t -> null).join(); // before the batch it reads is dropped
         decoded.unpersist();

@@ -27,7 +27,7 @@ public final class DeltaQuarantineSink implements StreamSink {
                   DeltaAppendSink.appendOnce(batch, path, queryId, batchId);
                 }
                 // Rejected records only reach this query: what it read is in Spark's report.
-                BatchCounts.record(queryId, batchId, new BatchCounts.Counts(-1, rows, null));
+                BatchCounts.record(queryId, batchId, new BatchCounts.Counts(-1, rows, null, null));
               } finally {
                 batch.unpersist();
               }
