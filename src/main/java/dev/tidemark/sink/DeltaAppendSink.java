@@ -35,6 +35,15 @@ public final class DeltaAppendSink implements StreamSink {
         .mode(SaveMode.Append)
         .option("txnAppId", appId)
         .option("txnVersion", version)
+        .option("userMetadata", streamBatch(version))
         .save(path);
+  }
+
+  /**
+   * The commit's user metadata for a streaming batch's write, in the table history: how a reader
+   * (the pipeline-health notebook) tells a stream's commits from a backfill's.
+   */
+  public static String streamBatch(long version) {
+    return "tidemark stream batch " + version;
   }
 }

@@ -32,6 +32,7 @@ public final class DeltaReplaceSink {
         .option("replaceWhere", predicate)
         .option("txnAppId", appId)
         .option("txnVersion", version)
+        .option("userMetadata", DeltaAppendSink.streamBatch(version))
         .save(tablePath);
   }
 }
