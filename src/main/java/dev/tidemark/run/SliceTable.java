@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import dev.tidemark.pipeline.SlicedAggregation;
 import dev.tidemark.sink.DeltaAppendSink;
 import dev.tidemark.sink.DeltaTableInit;
+import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -42,12 +43,37 @@ final class SliceTable {
     DeltaAppendSink.appendOnce(slices, path, queryId, batchId);
   }
 
-  /** The slice rows of the windows starting in {@code [fromMs, toMs)}. */
-  Dataset<Row> ofWindows(long fromMs, long toMs) {
+  /**
+   * The table version a batch's roll-up reads besides its own slices: the version just before the
+   * batch's slice append committed when it did (a replay after a crash, possibly after that batch's
+   * compaction too), else the latest. Either way the slices of earlier batches, without this one's.
+   */
+  long versionBefore(long batchId) {
+    String batch = DeltaAppendSink.streamBatch(batchId);
+    // A batch commits at most a slice append and a compaction, so its append is among the last 3.
+    List<Row> recent =
+        DeltaTable.forPath(spark, path)
+            .history(3)
+            .select("version", "operation", "userMetadata")
+            .collectAsList();
+    for (Row commit : recent) {
+      if ("WRITE".equals(commit.getString(1)) && batch.equals(commit.getString(2))) {
+        return commit.getLong(0) - 1;
+      }
+    }
+    return recent.stream().mapToLong(r -> r.getLong(0)).max().orElseThrow();
+  }
+
+  /**
+   * The slice rows of the windows starting in {@code [fromMs, toMs)}, at table version {@code
+   * version}.
+   */
+  Dataset<Row> ofWindows(long fromMs, long toMs, long version) {
     long[] slices = aggregation.slicesOfWindows(fromMs, toMs);
     return spark
         .read()
         .format("delta")
+        .option("versionAsOf", version)
         .load(path)
         .where(
             col(SlicedAggregation.SLICE)

@@ -40,10 +40,12 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <ol>
  *   <li>appends its rejected records to the quarantine table;
- *   <li>aggregates its good events into slices and appends them to the {@link SliceTable};
- *   <li>writes the windows it changed, rolled up from the slice table: in update mode it replaces
- *       (Delta {@code replaceWhere}, the backfill's sink) every open window its events fall in; in
- *       append mode it appends the windows its new watermark closes, once, final.
+ *   <li>aggregates its good events into slices, kept in memory, and appends them to the {@link
+ *       SliceTable};
+ *   <li>beside that append, writes the windows it changed, rolled up from its own slices and the
+ *       slice table as earlier batches left it: in update mode it replaces (Delta {@code
+ *       replaceWhere}, the backfill's sink) every open window its events fall in; in append mode it
+ *       appends the windows its new watermark closes, once, final.
  * </ol>
  *
  * <p>Watermark: Spark tracks it on the good events' event time ({@code withWatermark}), exactly as
@@ -56,7 +58,9 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Exactly once: every write of a batch carries Delta's transaction id (query id, batch id), so a
  * batch replayed after a crash skips the writes that committed and redoes the others; the roll-up
- * reads the slice table as that batch left it, so it writes the same rows.
+ * reads the slice table at the version before the batch's own slice append ({@link
+ * SliceTable#versionBefore}), so a replay writes the same rows whether or not that append had
+ * committed.
  */
 final class SlicedStream {
 
@@ -126,27 +130,34 @@ final class SlicedStream {
           StreamCheckpoint.batchWatermark(
               spark.sparkContext().hadoopConfiguration(), gold.checkpoint(), batchId);
       long firstOpen = aggregation.firstOpenWindow(watermark);
+      long earlierSlices = slices.versionBefore(batchId);
       Dataset<Row> decoded = batch.drop(WATERMARK_COLUMN).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> batchSlices = null;
       CompletableFuture<Void> quarantine = CompletableFuture.completedFuture(null);
+      CompletableFuture<Void> sliceAppend = CompletableFuture.completedFuture(null);
       try {
         Summary s = summarize(decoded, firstOpen);
         if (s.rejected() > 0) {
-          // Beside the slices and windows, which do not depend on it, so that its job and commit
-          // overlap theirs. A new thread inherits Spark's local properties (query id, job group).
           quarantine =
-              CompletableFuture.runAsync(
+              inBackground(
+                  "quarantine-" + batchId,
                   () ->
                       DeltaAppendSink.appendOnce(
-                          decoder.rejected(decoded), quarantinePath, queryId, batchId),
-                  task -> new Thread(task, gold.queryName() + "-quarantine-" + batchId).start());
+                          decoder.rejected(decoded), quarantinePath, queryId, batchId));
         }
         long next =
             s.maxEventMs() == null
                 ? watermark
                 : Math.max(watermark, s.maxEventMs() - spec.source().watermarkDelay().toMillis());
         if (s.firstOpenEventMs() != null) {
-          Dataset<Row> events = decoder.accepted(decoded.where(s.open()));
-          slices.append(aggregation.slices(events), queryId, batchId);
+          batchSlices =
+              aggregation
+                  .slices(decoder.accepted(decoded.where(s.open())))
+                  .persist(StorageLevel.MEMORY_AND_DISK());
+          batchSlices.count();
+          Dataset<Row> appended = batchSlices;
+          sliceAppend =
+              inBackground("slices-" + batchId, () -> slices.append(appended, queryId, batchId));
         }
         if (spec.sink().outputMode() == OutputMode.UPDATE) {
           if (s.firstOpenEventMs() != null) {
@@ -155,24 +166,63 @@ final class SlicedStream {
             long to =
                 aggregation.lastWindowOfSlice(sliceOf(s.lastOpenEventMs()))
                     + aggregation.slideMillis();
-            writeWindows(from, to, queryId, batchId, true);
+            Dataset<Row> rows = windows(from, to, earlierSlices, batchSlices);
+            WindowRange range =
+                new WindowRange(
+                    Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), spec.window());
+            DeltaReplaceSink.replace(rows, gold.tablePath(), range.predicate(), queryId, batchId);
           }
         } else if (aggregation.firstOpenWindow(next) > firstOpen) {
-          writeWindows(firstOpen, aggregation.firstOpenWindow(next), queryId, batchId, false);
+          long to = aggregation.firstOpenWindow(next);
+          Dataset<Row> rows = windows(firstOpen, to, earlierSlices, batchSlices);
+          DeltaAppendSink.appendOnce(rows, gold.tablePath(), queryId, batchId);
         }
+        await(sliceAppend);
         if ((batchId + 1) % COMPACT_EVERY_BATCHES == 0) {
           slices.compact(aggregation.firstOpenWindow(next));
         }
-        try {
-          quarantine.join();
-        } catch (CompletionException e) {
-          throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        await(quarantine);
         BatchCounts.record(
             queryId, batchId, new BatchCounts.Counts(s.read(), s.rejected(), s.late(), next));
       } finally {
-        quarantine.exceptionally(t -> null).join(); // before the batch it reads is dropped
+        // Before the data they read is dropped.
+        quarantine.exceptionally(t -> null).join();
+        sliceAppend.exceptionally(t -> null).join();
+        if (batchSlices != null) {
+          batchSlices.unpersist();
+        }
         decoded.unpersist();
+      }
+    }
+
+    /**
+     * The windows starting in {@code [from, to)}, rolled up from the slices of earlier batches (the
+     * slice table at {@code earlierSlices}) and this batch's ({@code batchSlices}, or null): what
+     * the slice table holds once this batch's append commits, without waiting for it.
+     */
+    private Dataset<Row> windows(long from, long to, long earlierSlices, Dataset<Row> batchSlices) {
+      Dataset<Row> all = slices.ofWindows(from, to, earlierSlices);
+      if (batchSlices != null) {
+        all = all.unionByName(batchSlices);
+      }
+      return aggregation.windows(all, from, to);
+    }
+
+    /**
+     * Runs a write of this batch on its own thread, beside the others: they do not depend on each
+     * other, so their jobs and commits overlap. A new thread inherits Spark's local properties
+     * (query id, job group).
+     */
+    private CompletableFuture<Void> inBackground(String what, Runnable write) {
+      return CompletableFuture.runAsync(
+          write, task -> new Thread(task, gold.queryName() + "-" + what).start());
+    }
+
+    private static void await(CompletableFuture<Void> write) {
+      try {
+        write.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
       }
     }
 
@@ -207,21 +257,6 @@ final class SlicedStream {
 
     private long sliceOf(long eventMs) {
       return Math.floorDiv(eventMs, aggregation.sliceMillis()) * aggregation.sliceMillis();
-    }
-
-    /**
-     * Writes the windows starting in {@code [from, to)}, rolled up from the slice table: replacing
-     * what the table has for them (update mode) or appending them (append mode).
-     */
-    private void writeWindows(long from, long to, String queryId, long batchId, boolean replace) {
-      Dataset<Row> rows = aggregation.windows(slices.ofWindows(from, to), from, to);
-      if (replace) {
-        WindowRange range =
-            new WindowRange(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), spec.window());
-        DeltaReplaceSink.replace(rows, gold.tablePath(), range.predicate(), queryId, batchId);
-      } else {
-        DeltaAppendSink.appendOnce(rows, gold.tablePath(), queryId, batchId);
-      }
     }
   }
 }
