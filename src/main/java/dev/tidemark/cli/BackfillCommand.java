@@ -11,6 +11,7 @@ import dev.tidemark.source.ReplaySource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,6 +82,16 @@ final class BackfillCommand implements Callable<Integer> {
               + " pipeline has a bronze table, else kafka.")
   ReplaySource source;
 
+  @Option(
+      names = "--force",
+      description =
+          "Also replace windows the pipeline's append-mode stream has not closed yet. Without it"
+              + " such a backfill is refused (exit 2): the stream appends each window once, when"
+              + " its watermark passes the window's end, and would append those windows again."
+              + " Use it only when that stream will not write them (it is retired, or restarts on"
+              + " a new checkpoint).")
+  boolean force;
+
   @Override
   public Integer call() {
     TidemarkConfig config = conf.load();
@@ -96,8 +107,24 @@ final class BackfillCommand implements Callable<Integer> {
                 "backfill " + pipeline + " " + range);
         PipelineRuntime runtime =
             PipelineRuntime.open(config, "tidemark-backfill-" + pipeline, List.of(spec))) {
-      ReplaySource from =
-          source != null ? source : ReplaySource.defaultFor(runtime.spark(), config, spec);
+      BackfillRunner runner =
+          new BackfillRunner(
+              runtime.spark(),
+              config,
+              source != null ? source : ReplaySource.defaultFor(runtime.spark(), config, spec));
+      ReplaySource from = runner.source();
+      Optional<BackfillRunner.OpenWindows> open = runner.openAppendWindows(spec, range);
+      if (open.isPresent() && !force) {
+        throw new IllegalArgumentException(refusal(range, open.get()));
+      }
+      open.ifPresent(
+          o ->
+              output
+                  .out()
+                  .printf(
+                      "backfill %s %s: --force: replacing windows %s, which the append-mode"
+                          + " stream has not closed (watermark %s)%n",
+                      pipeline, range, o.windows(), o.watermark()));
       output
           .out()
           .printf(
@@ -110,8 +137,7 @@ final class BackfillCommand implements Callable<Integer> {
                   : from == ReplaySource.BRONZE
                       ? " (bronze tables exist for " + spec.source().topics() + ")"
                       : " (no bronze table for every topic of " + spec.source().topics() + ")");
-      List<BackfillRunner.Chunk> chunks =
-          new BackfillRunner(runtime.spark(), config, from).run(spec, range, chunk, this::report);
+      List<BackfillRunner.Chunk> chunks = runner.run(spec, range, chunk, this::report);
       long rows =
           chunks.stream().filter(c -> !c.skipped()).mapToLong(c -> c.result().rowsWritten()).sum();
       output
@@ -127,6 +153,31 @@ final class BackfillCommand implements Callable<Integer> {
               config.tablePath(spec));
     }
     return 0;
+  }
+
+  /** Which windows, why, and the ways out. */
+  private String refusal(WindowRange range, BackfillRunner.OpenWindows open) {
+    boolean some = open.windows().from().isAfter(range.from());
+    return String.format(
+        "backfill %s %s refused: the append-mode stream of %s has not closed the windows"
+            + " starting in %s (its watermark is %s, in %s). It appends each window once, when its"
+            + " watermark reaches the window's end, so it would append these again after the"
+            + " backfill wrote them, and the table would hold them twice. %s the stream's"
+            + " watermark reaches %s, or pass --force if that stream will not write them (it is"
+            + " retired, or restarts on a new checkpoint).",
+        pipeline,
+        range,
+        pipeline,
+        open.windows(),
+        open.watermark(),
+        open.checkpoint(),
+        some
+            ? "Backfill the closed part with --to "
+                + open.windows().from()
+                + "; for the rest, wait"
+                + " until"
+            : "Wait until",
+        open.windows().lastWindowEnd());
   }
 
   private void report(BackfillRunner.Chunk c) {

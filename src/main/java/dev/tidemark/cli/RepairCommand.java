@@ -1,5 +1,6 @@
 package dev.tidemark.cli;
 
+import dev.tidemark.config.Durations;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.RepairPlan;
@@ -19,10 +20,11 @@ import picocli.CommandLine.Option;
     name = "repair",
     description = {
       "Recompute the windows a stream computed without its late events, from bronze.",
-      "Scans the bronze records ingested since the pipeline's last repair for events whose event"
-          + " time trails their Kafka timestamp by more than the watermark delay (the stream dropped"
-          + " them), then backfills exactly the windows that contain them and that the stream has"
-          + " closed; late events of windows still open wait for the next repair.",
+      "Scans the bronze records ingested since the pipeline's last repair for events the stream"
+          + " dropped as late: behind the watermark the stream had when they reached Kafka (from the"
+          + " metrics table), or with an event time more than the watermark delay behind their"
+          + " Kafka timestamp. Then backfills exactly the windows that contain them and that the"
+          + " stream has closed; late events of windows still open wait for the next repair.",
       "Same lock as backfill (one at a time per pipeline, exit code 3), resumable after a crash,"
           + " idempotent: a second run finds nothing new and changes nothing.",
       ""
@@ -68,12 +70,13 @@ final class RepairCommand implements Callable<Integer> {
       output
           .out()
           .printf(
-              "repair %s: %d bronze records scanned since the last repair, %d late (event time"
-                  + " more than %s behind arrival) in %d windows; stream watermark %s%n",
+              "repair %s: %d bronze records scanned since the last repair, %d late (behind the"
+                  + " stream's watermark when they reached Kafka, or event time more than %s behind"
+                  + " it) in %d windows; stream watermark %s%n",
               pipeline,
               r.scanned(),
               plan.lateRecords() + plan.deferredRecords(),
-              spec.source().watermarkDelay(),
+              Durations.describe(spec.source().watermarkDelay()),
               plan.windows(),
               r.watermark() == null ? "none (no stream checkpoint)" : r.watermark());
       for (RepairPlan.Range range : plan.ranges()) {

@@ -42,6 +42,7 @@ public final class ConfigKeys {
   public static final String SOURCE_EVENT_TIME = "source.event-time";
   public static final String SOURCE_WATERMARK = "source.watermark";
   public static final String SOURCE_OPTIONS = "source.options";
+  public static final String SOURCE_MAX_EVENT_TIME_AHEAD = "source.max-event-time-ahead";
   public static final String QUERY_SQL_FILE = "query.sql-file";
   public static final String QUERY_WINDOW_TYPE = "query.window.type";
   public static final String QUERY_WINDOW_SIZE = "query.window.size";
@@ -86,6 +87,7 @@ public final class ConfigKeys {
           SOURCE_EVENT_TIME,
           SOURCE_WATERMARK,
           SOURCE_OPTIONS,
+          SOURCE_MAX_EVENT_TIME_AHEAD,
           QUERY_SQL_FILE,
           QUERY_WINDOW_TYPE,
           QUERY_WINDOW_SIZE,

@@ -122,7 +122,10 @@ final class PipelineFileReader {
     Map<String, String> options =
         Secrets.readFiles(r.settings(SOURCE_OPTIONS), r.file(), SOURCE_OPTIONS, unreadable);
     unreadable.forEach(p -> r.problem(p.key(), p.message()));
-    return new SourceSpec(topics, format, ddl, eventTime, watermark, options);
+    Duration maxAhead =
+        r.optionalDuration(SOURCE_MAX_EVENT_TIME_AHEAD)
+            .orElse(SourceSpec.DEFAULT_MAX_EVENT_TIME_AHEAD);
+    return new SourceSpec(topics, format, ddl, eventTime, watermark, options, maxAhead);
   }
 
   static StructType parseSchema(ConfigReader r, String ddl) {

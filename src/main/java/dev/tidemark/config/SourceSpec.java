@@ -14,6 +14,9 @@ import java.util.Map;
  * @param watermarkDelay how far behind the newest event time the watermark trails; events older
  *     than the watermark are late and dropped by the stream (a backfill still counts them)
  * @param options extra spark-sql-kafka options for this pipeline (win over the global ones)
+ * @param maxEventTimeAhead how far an event time may be after the record's Kafka timestamp; a later
+ *     one is a wrong clock, and would move the watermark past every event to come, so the record is
+ *     quarantined (stream, backfill and repair alike)
  */
 public record SourceSpec(
     List<String> topics,
@@ -21,16 +24,28 @@ public record SourceSpec(
     String schemaDdl,
     String eventTimeColumn,
     Duration watermarkDelay,
-    Map<String, String> options) {
+    Map<String, String> options,
+    Duration maxEventTimeAhead) {
+
+  /** The default of {@code source.max-event-time-ahead}. */
+  public static final Duration DEFAULT_MAX_EVENT_TIME_AHEAD = Duration.ofMinutes(15);
 
   /** The same source reading other topics. */
   public SourceSpec withTopics(List<String> newTopics) {
-    return new SourceSpec(newTopics, format, schemaDdl, eventTimeColumn, watermarkDelay, options);
+    return new SourceSpec(
+        newTopics, format, schemaDdl, eventTimeColumn, watermarkDelay, options, maxEventTimeAhead);
   }
 
   /** The same source with other Kafka source options. */
   public SourceSpec withOptions(Map<String, String> newOptions) {
-    return new SourceSpec(topics, format, schemaDdl, eventTimeColumn, watermarkDelay, newOptions);
+    return new SourceSpec(
+        topics, format, schemaDdl, eventTimeColumn, watermarkDelay, newOptions, maxEventTimeAhead);
+  }
+
+  /** The same source with another bound on event times ahead of their Kafka timestamp. */
+  public SourceSpec withMaxEventTimeAhead(Duration bound) {
+    return new SourceSpec(
+        topics, format, schemaDdl, eventTimeColumn, watermarkDelay, options, bound);
   }
 
   /** Secret-looking options print as [redacted]. */
@@ -48,6 +63,8 @@ public record SourceSpec(
         + watermarkDelay
         + ", options="
         + Secrets.redact(options)
+        + ", maxEventTimeAhead="
+        + maxEventTimeAhead
         + "]";
   }
 }

@@ -6,8 +6,13 @@ import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -23,10 +28,17 @@ public final class StatusReader {
 
   private final SparkSession spark;
   private final TidemarkConfig config;
+  private final Clock clock;
 
   public StatusReader(SparkSession spark, TidemarkConfig config) {
+    this(spark, config, Clock.systemUTC());
+  }
+
+  /** A reader that judges the watermark against {@code clock}. */
+  public StatusReader(SparkSession spark, TidemarkConfig config, Clock clock) {
     this.spark = spark;
     this.config = config;
+    this.clock = clock;
   }
 
   public PipelineStatus read(PipelineSpec spec) {
@@ -85,6 +97,8 @@ public final class StatusReader {
       rate = busy.isEmpty() ? null : busy.get(0).getDouble(0);
       gold.unpersist();
     }
+    Instant watermark = last == null ? null : instant(last, "watermark");
+    watermarkAhead(spec, watermark, clock.instant()).ifPresent(warnings::add);
     if (last == null) {
       warnings.add("no batches recorded in " + config.metricsPath());
     } else if (stateKeepsGrowing(recentState)) {
@@ -108,7 +122,7 @@ public final class StatusReader {
         last == null ? null : instant(last, "batch_time"),
         last == null ? null : batches,
         rate,
-        last == null ? null : instant(last, "watermark"),
+        watermark,
         last == null || last.isNullAt(last.fieldIndex("event_time_lag_seconds"))
             ? null
             : last.getDouble(last.fieldIndex("event_time_lag_seconds")),
@@ -160,6 +174,31 @@ public final class StatusReader {
   }
 
   /**
+   * The warning for a watermark ahead of the wall clock: only an event time in the future (a
+   * producer's clock running ahead, stamping both the event and, on CreateTime topics, its Kafka
+   * timestamp) puts it there, and from then on the stream drops every on-time event as late.
+   */
+  static Optional<String> watermarkAhead(PipelineSpec spec, Instant watermark, Instant now) {
+    if (watermark == null || !watermark.isAfter(now)) {
+      return Optional.empty();
+    }
+    long s = Duration.between(now, watermark).toSeconds();
+    return Optional.of(
+        String.format(
+            "watermark %s is %dh %02dm %02ds ahead of the clock (%s): an event time in the future"
+                + " moved it (a producer's clock running ahead), and the stream drops every event"
+                + " behind it as late. Fix the producer's clock (or lower"
+                + " source.max-event-time-ahead), then run `tidemark repair -p %s`: it finds the"
+                + " events dropped behind this watermark in bronze",
+            watermark,
+            s / 3600,
+            (s % 3600) / 60,
+            s % 60,
+            now.truncatedTo(ChronoUnit.SECONDS),
+            spec.name()));
+  }
+
+  /**
    * Newest first: growing means every batch had more state than the one before it, and 2x overall.
    */
   static boolean stateKeepsGrowing(List<Long> newestFirst) {
@@ -174,7 +213,7 @@ public final class StatusReader {
     return newestFirst.get(0) >= 2 * Math.max(1, newestFirst.get(newestFirst.size() - 1));
   }
 
-  private static java.time.Instant instant(Row row, String field) {
+  private static Instant instant(Row row, String field) {
     int i = row.fieldIndex(field);
     return row.isNullAt(i) ? null : ((Timestamp) row.get(i)).toInstant();
   }

@@ -8,21 +8,33 @@ import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.inline;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.when;
 
+import dev.tidemark.config.ConfigKeys;
+import dev.tidemark.config.Durations;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.SourceSpec;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -32,9 +44,13 @@ import org.apache.spark.sql.types.StructType;
  * stream and on a batch.
  *
  * <p>A record is rejected when its value is empty, is not a JSON object, does not fit the declared
- * schema, lacks the event time, has an event time absurdly far from the moment it reached Kafka
- * (more than a day ahead, or more than a year behind), or fails one of the pipeline's expectations.
- * Rejected records keep their raw bytes and Kafka coordinates so nothing is lost.
+ * schema, holds a number that is not finite (NaN or Infinity, which Spark's JSON reader accepts for
+ * FLOAT and DOUBLE), lacks the event time, has an event time too far from the moment it reached
+ * Kafka (more than {@code source.max-event-time-ahead} after it: a wrong clock, which would move
+ * the watermark past every event to come; or more than a year before it), or fails one of the
+ * pipeline's expectations. Rejected records keep their raw bytes and Kafka coordinates so nothing
+ * is lost. The stream, the backfill and the repair all decode with this class, so they reject the
+ * same records for the same reasons.
  *
  * <p>Schema drift: fields the schema does not declare are ignored (the record is accepted); a
  * declared top-level field whose value cannot be read as its declared type (e.g. {@code "amount":
@@ -64,9 +80,6 @@ public final class EventDecoder {
 
   private static final String MISMATCH = "payload does not match the schema";
   private static final int SAMPLE_CHARS = 40;
-
-  /** An event time this far after the record's Kafka timestamp is a broken clock, not data. */
-  static final int MAX_AHEAD_DAYS = 1;
 
   /** An event time this far before the record's Kafka timestamp is garbage, not late data. */
   static final int MAX_BEHIND_DAYS = 365;
@@ -137,11 +150,47 @@ public final class EventDecoder {
     Column reason =
         when(value.isNull().or(length(value).equalTo(0)), lit("empty payload"))
             .when(p.isNull(), lit("payload is not a JSON object"))
-            .when(p.getField(CORRUPT).isNotNull(), lit(MISMATCH))
+            .when(p.getField(CORRUPT).isNotNull(), lit(MISMATCH));
+    // Spark's JSON reader takes NaN and Infinity (bare or quoted) as FLOAT and DOUBLE values; they
+    // would poison every aggregate they reach, so they are rejected, naming the field.
+    for (StructField f : schema.fields()) {
+      Column field = col("`" + f.name() + "`");
+      if (f.dataType() instanceof FloatType || f.dataType() instanceof DoubleType) {
+        reason =
+            reason.when(
+                not(field.isNull()).and(notFinite(field)),
+                concat(
+                    lit("field '" + f.name() + "' is not a finite number: "),
+                    field.cast(DataTypes.StringType)));
+      } else {
+        String nested = nonFiniteInside("`" + f.name().replace("`", "``") + "`", f.dataType(), 0);
+        if (nested != null) {
+          reason =
+              reason.when(
+                  expr(nested),
+                  lit(
+                      "field '"
+                          + f.name()
+                          + "' holds a number that is not finite (NaN or Infinity)"));
+        }
+      }
+    }
+    reason =
+        reason
             .when(eventTime.isNull(), lit("missing event time '" + source.eventTimeColumn() + "'"))
             .when(
-                eventTime.gt(kafkaTime.plus(expr("INTERVAL " + MAX_AHEAD_DAYS + " DAYS"))),
-                lit("event time more than " + MAX_AHEAD_DAYS + " day after it reached Kafka"))
+                eventTime.gt(
+                    kafkaTime.plus(
+                        expr(
+                            "INTERVAL "
+                                + source.maxEventTimeAhead().toMillis()
+                                + " MILLISECONDS"))),
+                lit(
+                    "event time more than "
+                        + Durations.describe(source.maxEventTimeAhead())
+                        + " after it reached Kafka ("
+                        + ConfigKeys.SOURCE_MAX_EVENT_TIME_AHEAD
+                        + ")"))
             .when(
                 eventTime.lt(kafkaTime.minus(expr("INTERVAL " + MAX_BEHIND_DAYS + " DAYS"))),
                 lit("event time more than " + MAX_BEHIND_DAYS + " days before it reached Kafka"));
@@ -161,6 +210,48 @@ public final class EventDecoder {
     return parsed.select(fields).select(out);
   }
 
+  /** NaN, Infinity or -Infinity: a FLOAT or DOUBLE column that is not a finite number. */
+  private static Column notFinite(Column c) {
+    return isnan(c)
+        .or(c.equalTo(lit(Double.POSITIVE_INFINITY)))
+        .or(c.equalTo(lit(Double.NEGATIVE_INFINITY)));
+  }
+
+  /**
+   * A SQL condition: the STRUCT, ARRAY or MAP value at {@code path} holds a FLOAT or DOUBLE that is
+   * not finite, at any depth (NULL counts as finite); null when the type holds no FLOAT or DOUBLE.
+   */
+  static String nonFiniteInside(String path, DataType type, int depth) {
+    if (type instanceof FloatType || type instanceof DoubleType) {
+      return "coalesce(isnan(" + path + ") OR abs(" + path + ") = double('Infinity'), false)";
+    }
+    if (type instanceof StructType s) {
+      List<String> any = new ArrayList<>();
+      for (StructField f : s.fields()) {
+        String inner =
+            nonFiniteInside(path + ".`" + f.name().replace("`", "``") + "`", f.dataType(), depth);
+        if (inner != null) {
+          any.add(inner);
+        }
+      }
+      return any.isEmpty() ? null : "(" + String.join(" OR ", any) + ")";
+    }
+    String x = "x" + depth;
+    if (type instanceof ArrayType a) {
+      String inner = nonFiniteInside(x, a.elementType(), depth + 1);
+      return inner == null
+          ? null
+          : "coalesce(exists(" + path + ", " + x + " -> " + inner + "), false)";
+    }
+    if (type instanceof MapType m) {
+      String inner = nonFiniteInside(x, m.valueType(), depth + 1);
+      return inner == null
+          ? null
+          : "coalesce(exists(map_values(" + path + "), " + x + " -> " + inner + "), false)";
+    }
+    return null;
+  }
+
   /**
    * For a record the typed read flagged: the first declared field that has a value in the payload
    * but none after the typed read, or "malformed JSON" when the payload does not parse at all.
@@ -175,18 +266,28 @@ public final class EventDecoder {
     int i = 0;
     for (StructField f : schema.fields()) {
       Column raw = text.getField(f.name());
+      Column lost = raw.isNotNull().and(col("`" + f.name() + "`").isNull());
+      // NaN or Infinity where an INT or DECIMAL is declared: the same reason as for a DOUBLE.
+      Column bare = regexp_replace(raw, "\"", "");
+      Column nonFinite =
+          f.dataType() instanceof NumericType
+              ? bare.rlike("^[+-]?(NaN|Infinity|INF)$")
+              : lit(false);
       candidates[i++] =
           when(
-              raw.isNotNull().and(col("`" + f.name() + "`").isNull()),
-              concat(
-                  lit(
-                      "field '"
-                          + f.name()
-                          + "' does not match the schema: expected "
-                          + f.dataType().sql()
-                          + ", got '"),
-                  substring(raw, 1, SAMPLE_CHARS),
-                  when(length(raw).gt(SAMPLE_CHARS), lit("...'")).otherwise(lit("'"))));
+                  lost.and(nonFinite),
+                  concat(lit("field '" + f.name() + "' is not a finite number: "), bare))
+              .when(
+                  lost,
+                  concat(
+                      lit(
+                          "field '"
+                              + f.name()
+                              + "' does not match the schema: expected "
+                              + f.dataType().sql()
+                              + ", got '"),
+                      substring(raw, 1, SAMPLE_CHARS),
+                      when(length(raw).gt(SAMPLE_CHARS), lit("...'")).otherwise(lit("'"))));
     }
     candidates[i] = lit("malformed JSON");
     return coalesce(candidates);

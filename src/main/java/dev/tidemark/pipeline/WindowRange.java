@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A half-open range {@code [from, to)} of window starts, and what a backfill must read to recompute
@@ -55,6 +56,34 @@ public record WindowRange(Instant from, Instant to, WindowSpec window) {
       case TUMBLING -> to;
       case SLIDING -> to.minus(window.slide()).plus(window.size());
     };
+  }
+
+  /**
+   * The windows of the range that a stream with this watermark has not closed yet (their end is
+   * after it), as a range, if any. A session's end is at least its start plus the gap, so for
+   * session windows this names the sessions that cannot have closed.
+   */
+  public Optional<WindowRange> notClosedBy(Instant watermark) {
+    long w = watermark.toEpochMilli();
+    long size = window.size().toMillis();
+    long slide = window.slide().toMillis();
+    long firstOpen =
+        window.type() == WindowSpec.Type.SESSION
+            ? w - size + 1
+            : Math.floorDiv(w - size, slide) * slide + slide;
+    if (firstOpen >= to.toEpochMilli()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new WindowRange(
+            Instant.ofEpochMilli(Math.max(from.toEpochMilli(), firstOpen)), to, window));
+  }
+
+  /** The end of the range's last window (for session windows, the earliest it can end). */
+  public Instant lastWindowEnd() {
+    return window.type() == WindowSpec.Type.SESSION
+        ? to.plus(window.size())
+        : to.minus(window.slide()).plus(window.size());
   }
 
   /** The Delta replaceWhere predicate selecting exactly this range's rows. */

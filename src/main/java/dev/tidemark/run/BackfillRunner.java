@@ -3,6 +3,7 @@ package dev.tidemark.run;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.EventDecoder;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -59,6 +61,41 @@ public final class BackfillRunner {
 
   public ReplaySource source() {
     return source;
+  }
+
+  /**
+   * Windows of a backfill's range that the pipeline's append-mode stream has not closed yet.
+   *
+   * @param windows the windows of the range that end after the stream's watermark
+   * @param watermark the stream's watermark: it has written every window that ends at or before it
+   * @param checkpoint where the watermark was read
+   */
+  public record OpenWindows(WindowRange windows, Instant watermark, String checkpoint) {}
+
+  /**
+   * The windows of {@code range} that the pipeline's append-mode stream has not closed (their end
+   * is after its watermark, read from its checkpoint), if any. Such a stream appends each window
+   * once, when its watermark passes the window's end; a backfill that wrote the window first would
+   * be followed by the stream's own append of it, and the table would hold the window twice.
+   * Nothing for update mode (the stream replaces its open windows) or when no stream has a
+   * checkpoint. The watermark only moves forward, so a range clear now stays clear.
+   */
+  public Optional<OpenWindows> openAppendWindows(PipelineSpec spec, WindowRange range) {
+    if (spec.sink().outputMode() != OutputMode.APPEND) {
+      return Optional.empty();
+    }
+    String checkpoint = config.checkpointPath(spec, "gold");
+    var hadoop = spark.sparkContext().hadoopConfiguration();
+    // A sliced stream writes the windows a batch closes in that batch; Spark's stateful
+    // aggregation in the next batch, which runs with the watermark the last one moved to.
+    Instant watermark =
+        analyses.computeIfAbsent(spec, s -> SlicedAggregation.analyze(spark, s)).sliced()
+            ? StreamCheckpoint.nextWatermark(hadoop, checkpoint)
+            : StreamCheckpoint.committedWatermark(hadoop, checkpoint);
+    if (watermark == null) {
+      return Optional.empty();
+    }
+    return range.notClosedBy(watermark).map(w -> new OpenWindows(w, watermark, checkpoint));
   }
 
   /** What one backfill of one range wrote. */

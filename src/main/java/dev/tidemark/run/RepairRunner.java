@@ -11,6 +11,7 @@ import dev.tidemark.pipeline.EventDecoder;
 import dev.tidemark.pipeline.LateRecords;
 import dev.tidemark.pipeline.RepairPlan;
 import dev.tidemark.source.ReplaySource;
+import io.delta.tables.DeltaTable;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -120,7 +121,13 @@ public final class RepairRunner {
       long scanned = scan.count();
       EventDecoder decoder = new EventDecoder(spec.source());
       List<RepairPlan.Slot> slots =
-          LateRecords.slots(LateRecords.find(decoder.decode(scan), spec.source()), spec.window())
+          LateRecords.slots(
+                  LateRecords.find(
+                      decoder.decode(scan),
+                      spec.source(),
+                      spec.window(),
+                      watermarkSteps(spec, scan)),
+                  spec.window())
               .collectAsList()
               .stream()
               .map(
@@ -187,6 +194,45 @@ public final class RepairRunner {
     }
     journal.finish();
     return chunks;
+  }
+
+  /**
+   * The stream's watermark over time, from the gold query's batches in the metrics table (batch
+   * end: start plus duration), as far as it matters for the records of {@code scan}; empty without
+   * a metrics table or records.
+   */
+  private List<LateRecords.WatermarkStep> watermarkSteps(PipelineSpec spec, Dataset<Row> scan) {
+    if (!DeltaTable.isDeltaTable(spark, config.metricsPath())) {
+      return List.of();
+    }
+    Row arrivals = scan.selectExpr("min(timestamp)", "max(timestamp)").first();
+    if (arrivals.isNullAt(0)) {
+      return List.of();
+    }
+    Instant firstArrival = arrivals.getTimestamp(0).toInstant();
+    Instant lastArrival = arrivals.getTimestamp(1).toInstant();
+    List<LateRecords.WatermarkStep> batches =
+        spark
+            .read()
+            .format("delta")
+            .load(config.metricsPath())
+            .where(
+                col("pipeline")
+                    .equalTo(spec.name())
+                    .and(col("query").equalTo("gold"))
+                    .and(col("watermark").isNotNull()))
+            .selectExpr(
+                "unix_millis(batch_time) + batch_duration_ms AS ended",
+                "unix_millis(watermark) AS watermark")
+            .where(col("ended").lt(lastArrival.toEpochMilli()))
+            .collectAsList()
+            .stream()
+            .map(
+                r ->
+                    new LateRecords.WatermarkStep(
+                        Instant.ofEpochMilli(r.getLong(0)), Instant.ofEpochMilli(r.getLong(1))))
+            .toList();
+    return LateRecords.steps(batches, firstArrival);
   }
 
   /** The newest ingest time of each topic's bronze table (topics with no record are left out). */

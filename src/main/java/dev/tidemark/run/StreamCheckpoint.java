@@ -50,6 +50,32 @@ public final class StreamCheckpoint {
   }
 
   /**
+   * The watermark the last committed batch moved the stream to ({@code nextBatchWatermarkMs} of
+   * {@code commits/N}), or {@link #committedWatermark} when the commit does not record one. A
+   * sliced append-mode stream has written every window that ends at or before it (the batch that
+   * moves the watermark past a window's end writes it). Null when there is no checkpoint.
+   */
+  public static Instant nextWatermark(Configuration hadoop, String checkpoint) {
+    Instant committed = committedWatermark(hadoop, checkpoint);
+    if (committed == null) {
+      return null;
+    }
+    try {
+      Path root = new Path(checkpoint);
+      FileSystem fs = root.getFileSystem(hadoop);
+      long last = lastBatch(fs, new Path(root, "commits"));
+      if (last < 0) {
+        return committed;
+      }
+      Optional<Instant> next =
+          watermark(fs, new Path(new Path(root, "commits"), Long.toString(last)), NEXT_WATERMARK);
+      return next.filter(n -> n.isAfter(committed)).orElse(committed);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
+    }
+  }
+
+  /**
    * The watermark batch {@code batchId} runs with, from its offset log entry (written before the
    * batch runs, so a replay reads the same value); 0 when the batch has none.
    */

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tidemark.PipelineFixture;
 import dev.tidemark.SamplePipelines;
+import dev.tidemark.cli.TidemarkCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class ConfigLoaderTest {
   @TempDir Path dir;
@@ -234,6 +238,54 @@ class ConfigLoaderTest {
             InvalidConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.conf")));
     assertTrue(
         e.getMessage().contains("nope.conf") && e.getMessage().contains("--conf"), e.getMessage());
+  }
+
+  @Test
+  void maxEventTimeAheadDefaultsToFifteenMinutesIsSetPerPipelineAndABadValueNamesFileAndKey() {
+    assertEquals(
+        Duration.ofMinutes(15),
+        ConfigLoader.load(new PipelineFixture(dir).write())
+            .pipelines()
+            .get(0)
+            .source()
+            .maxEventTimeAhead());
+
+    PipelineFixture set =
+        new PipelineFixture(dir)
+            .replaceInPipeline(
+                "watermark = 5 minutes", "watermark = 5 minutes\n  max-event-time-ahead = 2 hours");
+    assertEquals(
+        Duration.ofHours(2),
+        ConfigLoader.load(set.write()).pipelines().get(0).source().maxEventTimeAhead());
+
+    for (String bad : List.of("soon", "0 seconds", "-5 minutes")) {
+      PipelineFixture broken =
+          new PipelineFixture(dir)
+              .replaceInPipeline(
+                  "watermark = 5 minutes",
+                  "watermark = 5 minutes\n  max-event-time-ahead = \"" + bad + "\"");
+      InvalidConfigException e =
+          assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(broken.write()));
+      assertEquals(1, e.problems().size(), e.getMessage());
+      assertProblem(e, broken.pipelineFile(), "source.max-event-time-ahead", "");
+    }
+    // validate (every command) exits 2 naming the file and the key, before Spark starts.
+    PipelineFixture broken =
+        new PipelineFixture(dir)
+            .replaceInPipeline(
+                "watermark = 5 minutes", "watermark = 5 minutes\n  max-event-time-ahead = soon");
+    StringWriter err = new StringWriter();
+    CommandLine cli = TidemarkCli.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    assertEquals(2, cli.execute("validate", "--conf", broken.write().toString()));
+    assertTrue(
+        err.toString()
+            .startsWith(
+                "tidemark: invalid configuration: "
+                    + broken.pipelineFile()
+                    + ": source.max-event-time-ahead: "),
+        err.toString());
   }
 
   static void assertProblem(InvalidConfigException e, Path file, String key, String text) {

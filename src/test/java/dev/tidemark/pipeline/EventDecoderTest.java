@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tidemark.TestSpark;
 import dev.tidemark.config.PipelineSpec;
+import dev.tidemark.config.SourceSpec;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -132,8 +135,134 @@ class EventDecoderTest {
             "3 | field 'amount' does not match the schema: expected DECIMAL(12,2), got '12.5x'",
             "4 | missing event time 'event_time'",
             "5 | expectation non-negative-amount failed: amount >= 0",
-            "6 | event time more than 1 day after it reached Kafka",
+            "6 | event time more than 15 minutes after it reached Kafka"
+                + " (source.max-event-time-ahead)",
             "7 | malformed JSON"),
         TestSpark.rows(decoder.rejected(decoded).select("offset", "reason")));
+  }
+
+  static String reading(String reading, String battery) {
+    return "{\"device_id\":\"d1\",\"site\":\"s1\",\"reading\":"
+        + reading
+        + ",\"battery\":"
+        + battery
+        + ",\"event_time\":\"2026-03-01T12:00:01Z\"}";
+  }
+
+  @Test
+  void numbersThatAreNotFiniteAreRejectedNamingTheField() {
+    PipelineSpec sensors = TestSpark.localConfig().pipeline("sensor-readings").orElseThrow();
+    EventDecoder decoder = EventDecoder.of(sensors); // reading DOUBLE, battery INT
+    Dataset<Row> decoded =
+        decoder.decode(
+            records(
+                reading("21.5", "80"),
+                reading("NaN", "80"),
+                reading("Infinity", "80"),
+                reading("-Infinity", "80"),
+                reading("\"NaN\"", "80"),
+                reading("\"-Infinity\"", "80"),
+                reading("1e400", "80"),
+                reading("21.5", "NaN"),
+                reading("21.5", "\"-Infinity\"")));
+
+    assertEquals(
+        List.of("d1 | s1 | 21.5 | 80 | 2026-03-01 12:00:01.0"),
+        TestSpark.rows(decoder.accepted(decoded)));
+    assertEquals(
+        List.of(
+            "1 | field 'reading' is not a finite number: NaN",
+            "2 | field 'reading' is not a finite number: Infinity",
+            "3 | field 'reading' is not a finite number: -Infinity",
+            "4 | field 'reading' is not a finite number: NaN",
+            "5 | field 'reading' is not a finite number: -Infinity",
+            "6 | field 'reading' is not a finite number: Infinity",
+            "7 | field 'battery' is not a finite number: NaN",
+            "8 | field 'battery' is not a finite number: -Infinity"),
+        TestSpark.rows(decoder.rejected(decoded).select("offset", "reason")));
+    assertEquals(1, typedParses(decoder.rejected(decoded).queryExecution().optimizedPlan()));
+  }
+
+  @Test
+  void nonFiniteNumbersInsideStructsArraysAndMapsAndInDecimalsAreRejected() {
+    SourceSpec nested =
+        new SourceSpec(
+            List.of("t"),
+            "json",
+            "id STRING, pos STRUCT<lat: DOUBLE, lon: FLOAT>, samples ARRAY<DOUBLE>,"
+                + " gauges MAP<STRING, ARRAY<DOUBLE>>, amount DECIMAL(12,2), event_time TIMESTAMP",
+            "event_time",
+            Duration.ofMinutes(5),
+            Map.of(),
+            SourceSpec.DEFAULT_MAX_EVENT_TIME_AHEAD);
+    EventDecoder decoder = new EventDecoder(nested);
+    String time = ",\"event_time\":\"2026-03-01T12:00:01Z\"}";
+    Dataset<Row> decoded =
+        decoder.decode(
+            records(
+                "{\"id\":\"ok\",\"pos\":{\"lat\":1.5,\"lon\":2.5},\"samples\":[1.0,null],"
+                    + "\"gauges\":{\"g\":[3.0]},\"amount\":1.00"
+                    + time,
+                "{\"id\":\"a\",\"pos\":{\"lat\":1.5,\"lon\":NaN}" + time,
+                "{\"id\":\"b\",\"samples\":[1.0,Infinity]" + time,
+                "{\"id\":\"c\",\"gauges\":{\"g\":[3.0,-Infinity]}}" + time,
+                "{\"id\":\"d\",\"amount\":NaN" + time));
+
+    assertEquals(List.of("ok"), TestSpark.rows(decoder.accepted(decoded).select("id")));
+    assertEquals(
+        List.of(
+            "1 | field 'pos' holds a number that is not finite (NaN or Infinity)",
+            "2 | field 'samples' holds a number that is not finite (NaN or Infinity)",
+            "3 | field 'gauges' holds a number that is not finite (NaN or Infinity)",
+            "4 | field 'amount' is not a finite number: NaN"),
+        TestSpark.rows(decoder.rejected(decoded).select("offset", "reason")));
+  }
+
+  @Test
+  void anEventTimeAheadOfItsKafkaTimestampByMoreThanTheBoundIsRejected() {
+    String at = "{\"card_id\":\"c1\",\"amount\":1.00,\"event_time\":\"%s\"}";
+    String[] events = {
+      String.format(at, ARRIVED.plus(Duration.ofMinutes(15))), // at the bound: accepted
+      String.format(at, ARRIVED.plus(Duration.ofMinutes(15)).plusMillis(1)),
+      String.format(at, ARRIVED.plus(Duration.ofHours(20))),
+      String.format(at, ARRIVED.minus(Duration.ofHours(20))) // behind: late, not wrong
+    };
+    assertEquals(15, cards.source().maxEventTimeAhead().toMinutes(), "the default bound");
+    EventDecoder decoder = EventDecoder.of(cards);
+    Dataset<Row> decoded = decoder.decode(records(events));
+    assertEquals(List.of("0", "3"), offsets(decoded, true));
+    assertEquals(
+        List.of(
+            "1 | event time more than 15 minutes after it reached Kafka"
+                + " (source.max-event-time-ahead)",
+            "2 | event time more than 15 minutes after it reached Kafka"
+                + " (source.max-event-time-ahead)"),
+        TestSpark.rows(decoder.rejected(decoded).select("offset", "reason")));
+
+    // A pipeline whose producers' clocks may run a day ahead says so.
+    EventDecoder lenient =
+        EventDecoder.of(cards.withSource(cards.source().withMaxEventTimeAhead(Duration.ofDays(1))));
+    Dataset<Row> lenientDecoded = lenient.decode(records(events));
+    assertEquals(List.of("0", "1", "2", "3"), offsets(lenientDecoded, true));
+    lenient =
+        EventDecoder.of(
+            cards.withSource(cards.source().withMaxEventTimeAhead(Duration.ofHours(2))));
+    assertEquals(
+        List.of(
+            "2 | event time more than 2 hours after it reached Kafka"
+                + " (source.max-event-time-ahead)"),
+        TestSpark.rows(
+            lenient.rejected(lenient.decode(records(events))).select("offset", "reason")));
+  }
+
+  /** The Kafka offsets of the accepted (or rejected) records of a decoded frame. */
+  private static List<String> offsets(Dataset<Row> decoded, boolean accepted) {
+    return TestSpark.rows(
+        decoded
+            .where(
+                accepted
+                    ? decoded.col(EventDecoder.REASON).isNull()
+                    : decoded.col(EventDecoder.REASON).isNotNull())
+            .select(decoded.col(EventDecoder.RAW).getField("offset")));
   }
 }

@@ -87,4 +87,22 @@ class WindowRangeTest {
         chunks);
     assertThrows(IllegalArgumentException.class, () -> r.chunks(Duration.ofMinutes(7)));
   }
+
+  @Test
+  void theWindowsAWatermarkHasNotClosedAreThoseEndingAfterIt() {
+    WindowRange r = new WindowRange(t("10:00"), t("11:00"), TUMBLING_5);
+    // 10:37:30: windows ending by then (up to [10:30, 10:35)) are closed.
+    Instant w = t("10:37").plusSeconds(30);
+    assertEquals(
+        java.util.Optional.of(new WindowRange(t("10:35"), t("11:00"), TUMBLING_5)),
+        r.notClosedBy(w));
+    assertEquals(t("11:00"), r.lastWindowEnd());
+    assertEquals(java.util.Optional.empty(), r.notClosedBy(t("11:00")), "at the end: closed");
+    assertEquals(java.util.Optional.of(r), r.notClosedBy(t("10:04")));
+    // Sliding 10 min every minute: [10:28, 10:38) is the last window closed at 10:38.
+    WindowRange s = new WindowRange(t("10:00"), t("11:00"), SLIDING_10_1);
+    assertEquals(t("10:29"), s.notClosedBy(t("10:38")).orElseThrow().from());
+    assertEquals(t("11:09"), s.lastWindowEnd());
+    assertEquals(java.util.Optional.empty(), s.notClosedBy(t("11:09")));
+  }
 }

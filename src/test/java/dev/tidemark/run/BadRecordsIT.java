@@ -113,7 +113,11 @@ class BadRecordsIT {
         "every one has a reason");
     String reasons = quarantined.toString();
     for (String reason :
-        List.of("empty payload", "malformed JSON", "missing event time", "more than 1 day after")) {
+        List.of(
+            "empty payload",
+            "malformed JSON",
+            "missing event time",
+            "event time more than 15 minutes after it reached Kafka (source.max-event-time-ahead)")) {
       assertTrue(reasons.contains(reason), reason + " in " + reasons);
     }
   }
