@@ -121,6 +121,8 @@ final class StreamCommand implements Callable<Integer> {
         availableNow ? TriggerSpec.availableNowTrigger() : config.bronze().trigger();
     List<RunningPipeline> running = new ArrayList<>();
     RunningBronze started;
+    // Every pipeline's tables first: a refused one (a lost checkpoint) starts nothing at all.
+    selected.forEach(runner::refuseForeignTables);
     try {
       for (PipelineSpec spec : selected) {
         running.add(runner.start(spec, availableNow ? TriggerSpec.availableNowTrigger() : null));

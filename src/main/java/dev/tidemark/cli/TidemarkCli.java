@@ -3,6 +3,7 @@ package dev.tidemark.cli;
 import dev.tidemark.config.InvalidConfigException;
 import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.QueryGroup;
+import dev.tidemark.run.StreamOwnership;
 import dev.tidemark.source.KafkaDataLoss;
 import dev.tidemark.source.KafkaReachability;
 import java.io.PrintWriter;
@@ -123,6 +124,11 @@ public final class TidemarkCli implements Callable<Integer> {
         err.println("tidemark: " + e.getMessage());
         err.flush();
         return 1;
+      }
+      if (e instanceof StreamOwnership.ForeignTableException) {
+        err.println("tidemark: " + e.getMessage());
+        err.flush();
+        return 2;
       }
       if (e instanceof LakeLock.AlreadyRunningException) {
         err.println("tidemark: " + e.getMessage());
