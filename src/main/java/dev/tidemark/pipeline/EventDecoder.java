@@ -22,6 +22,8 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.TryEval;
+import org.apache.spark.sql.classic.ExpressionUtils;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -147,10 +149,18 @@ public final class EventDecoder {
                 lit("event time more than " + MAX_BEHIND_DAYS + " days before it reached Kafka"));
     // Expectations name event columns, and are checked only for records that parsed.
     for (Map.Entry<String, String> e : expectations.entrySet()) {
+      Column verdict = tryEval(coalesce(expr(e.getValue()), lit(false)));
       reason =
-          reason.when(
-              not(coalesce(expr(e.getValue()), lit(false))),
-              lit("expectation " + e.getKey() + " failed: " + e.getValue()));
+          reason
+              .when(
+                  verdict.isNull(),
+                  lit(
+                      "expectation "
+                          + e.getKey()
+                          + " failed: "
+                          + e.getValue()
+                          + " (evaluating it raised an error)"))
+              .when(not(verdict), lit("expectation " + e.getKey() + " failed: " + e.getValue()));
     }
     Column[] out = new Column[schema.fields().length + 2];
     for (int i = 0; i < schema.fields().length; i++) {
@@ -159,6 +169,15 @@ public final class EventDecoder {
     out[schema.fields().length] = reason.as(REASON);
     out[schema.fields().length + 1] = col(RAW);
     return parsed.select(fields).select(out);
+  }
+
+  /**
+   * {@code condition} evaluated with try semantics: NULL where evaluating it raises an error (with
+   * ANSI SQL on, a failed cast, a division by zero, an overflow), so that one such record fails its
+   * expectation instead of failing the batch, and every replay of it.
+   */
+  private static Column tryEval(Column condition) {
+    return ExpressionUtils.column(new TryEval(ExpressionUtils.expression(condition)));
   }
 
   /**
