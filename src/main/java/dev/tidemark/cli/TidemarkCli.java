@@ -76,6 +76,7 @@ public final class TidemarkCli implements Callable<Integer> {
     cli.addSubcommand(new StreamCommand());
     cli.addSubcommand(new BackfillCommand());
     cli.addSubcommand(new RepairCommand());
+    cli.addSubcommand(new ResetCommand());
     cli.addSubcommand(new IngestCommand());
     cli.addSubcommand(new ValidateCommand());
     cli.addSubcommand(new InitCommand());

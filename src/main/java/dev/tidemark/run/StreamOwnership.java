@@ -47,7 +47,22 @@ public final class StreamOwnership {
    */
   public static void refuseForeignTable(
       SparkSession spark, String what, String table, String checkpoint, String wayOut) {
-    Set<String> writers = streamWriters(spark, table);
+    refuseForeignTable(spark, what, table, checkpoint, Set.of(), wayOut);
+  }
+
+  /**
+   * {@link #refuseForeignTable(SparkSession, String, String, String, String)}, not counting the
+   * writers a full refresh retired ({@link PipelineReset}).
+   */
+  public static void refuseForeignTable(
+      SparkSession spark,
+      String what,
+      String table,
+      String checkpoint,
+      Set<String> retired,
+      String wayOut) {
+    Set<String> writers = new TreeSet<>(streamWriters(spark, table));
+    writers.removeAll(retired);
     if (writers.isEmpty()) {
       return;
     }

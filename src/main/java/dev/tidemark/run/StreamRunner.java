@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -61,15 +62,23 @@ public final class StreamRunner {
     KafkaReachability.await(config, spec);
     SlicedAggregation.Analysis sliced = analysis(spec);
     if (sliced.sliced()) {
+      // After a full refresh (PipelineReset), a new query starts where bronze ended.
+      PipelineReset.Start reset = PipelineReset.startOf(spark, config, spec);
+      boolean fresh =
+          StreamCheckpoint.queryId(
+                  spark.sparkContext().hadoopConfiguration(),
+                  config.checkpointPath(spec, GOLD_QUERY))
+              .isEmpty();
       StreamingQuery query =
           SlicedStream.start(
               spark,
               spec,
               sliced.aggregation(),
-              KafkaStreamSource.read(spark, config, spec),
+              KafkaStreamSource.read(spark, config, spec, fresh ? reset.startingOffsets() : null),
               goldTarget(spec, effective),
               config.quarantinePath(spec),
-              config.checkpointPath(spec, SLICES));
+              config.checkpointPath(spec, SLICES),
+              reset.watermarkMs());
       LOG.info(
           "pipeline {} streaming {} -> {} ({} mode, trigger {}, {} ms slices)",
           spec.name(),
@@ -131,23 +140,29 @@ public final class StreamRunner {
     // A sliced pipeline's one query writes the quarantine too; otherwise it has a query of its own.
     String quarantine =
         analysis(spec).sliced() ? gold : config.checkpointPath(spec, QUARANTINE_QUERY);
+    Set<String> retired = PipelineReset.startOf(spark, config, spec).retired();
     StreamOwnership.refuseForeignTable(
         spark,
         "the gold table of pipeline " + spec.name(),
         config.tablePath(spec),
         gold,
+        retired,
         wayOut(spec, "gold table (or delete it, or point sink.path at a new path)"));
     StreamOwnership.refuseForeignTable(
         spark,
         "the quarantine table of pipeline " + spec.name(),
         config.quarantinePath(spec),
         quarantine,
+        retired,
         wayOut(spec, "quarantine table (or delete it)"));
   }
 
   private static String wayOut(PipelineSpec spec, String table) {
-    return "If the checkpoint was moved (tidemark.checkpoints, a renamed pipeline), restore it. To"
-        + " start afresh instead, move the "
+    return "If the checkpoint was moved (tidemark.checkpoints, a renamed pipeline), restore it."
+        + " Otherwise run `tidemark reset -p "
+        + spec.name()
+        + "`: it moves the checkpoints aside, rebuilds gold from bronze and lets the stream resume"
+        + " where bronze ends. Without bronze, move the "
         + table
         + " aside and stream again; `tidemark backfill -p "
         + spec.name()
