@@ -8,6 +8,7 @@ import dev.tidemark.run.LakeFileSystem;
 import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.run.QueryGroup;
+import dev.tidemark.run.RecordError;
 import dev.tidemark.run.RunningBronze;
 import dev.tidemark.run.RunningPipeline;
 import dev.tidemark.run.StreamRunner;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Option;
           + " arrived in LAKE/bronze/TOPIC (one process per topic: a second one exits with code 3).",
       "One process streams a pipeline: a second stream of it exits with code 3 before any query"
           + " starts, naming the holder. When any query fails, every query stops and the command"
-          + " exits 1 naming it.",
+          + " exits 1 naming it (5 when the pipeline's SQL raised an error on a record: the"
+          + " message names the batch's Kafka offsets and how to fix the SQL or skip such records).",
       ""
     },
     footer = {
@@ -121,6 +123,8 @@ final class StreamCommand implements Callable<Integer> {
         availableNow ? TriggerSpec.availableNowTrigger() : config.bronze().trigger();
     List<RunningPipeline> running = new ArrayList<>();
     RunningBronze started;
+    // Every pipeline's tables first: a refused one (a lost checkpoint) starts nothing at all.
+    selected.forEach(runner::refuseForeignTables);
     try {
       for (PipelineSpec spec : selected) {
         running.add(runner.start(spec, availableNow ? TriggerSpec.availableNowTrigger() : null));
@@ -190,6 +194,17 @@ final class StreamCommand implements Callable<Integer> {
       if (loss.isPresent() && owner.isPresent()) {
         throw new KafkaDataLoss.StreamStopped(
             loss.get().explain(owner.get().spec().name()), e.getCause());
+      }
+      if (owner.isPresent()) {
+        Optional<RecordError.StreamStopped> record =
+            RecordError.explain(
+                e,
+                owner.get().spec(),
+                runtime.config(),
+                runtime.spark().sparkContext().hadoopConfiguration());
+        if (record.isPresent()) {
+          throw record.get();
+        }
       }
       throw e;
     }

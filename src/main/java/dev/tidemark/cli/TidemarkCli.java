@@ -3,6 +3,8 @@ package dev.tidemark.cli;
 import dev.tidemark.config.InvalidConfigException;
 import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.QueryGroup;
+import dev.tidemark.run.RecordError;
+import dev.tidemark.run.StreamOwnership;
 import dev.tidemark.source.KafkaDataLoss;
 import dev.tidemark.source.KafkaReachability;
 import java.io.PrintWriter;
@@ -17,7 +19,7 @@ import picocli.CommandLine.ParseResult;
  * before any data moves), 1 runtime failure (including a failed query, which stops every other
  * query of the process), 3 another backfill, repair or stream of the pipeline (or bronze ingest of
  * the topic) is running, 4 Kafka no longer has records a stream has not processed (data loss; see
- * {@link KafkaDataLoss}).
+ * {@link KafkaDataLoss}), 5 a pipeline's SQL raised an error on a record (see {@link RecordError}).
  */
 @Command(
     name = "tidemark",
@@ -36,7 +38,8 @@ import picocli.CommandLine.ParseResult;
       "Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error, 3 another backfill,"
           + " repair or stream of the pipeline (or bronze ingest of the topic) is running, 4 Kafka no"
           + " longer has records a stream has not processed"
-          + " (backfill them from bronze).",
+          + " (backfill them from bronze), 5 the pipeline's SQL raised an error on a record (fix the"
+          + " SQL or skip such records with an expectation).",
       "Run 'tidemark COMMAND --help' for a command's options and examples."
     })
 public final class TidemarkCli implements Callable<Integer> {
@@ -48,6 +51,12 @@ public final class TidemarkCli implements Callable<Integer> {
    * message points to a backfill from bronze; restarting alone will not help.
    */
   public static final int DATA_LOST = 4;
+
+  /**
+   * Exit code when the pipeline's SQL raised an error on a record (ANSI SQL: a failed cast): a
+   * restart replays the same batch, so restarting alone will not help; the message says what will.
+   */
+  public static final int RECORD_ERROR = 5;
 
   /** Commands that need the embedded broker and generators; absent from the cluster jar. */
   private static final String[] LOCAL_COMMANDS = {
@@ -67,6 +76,7 @@ public final class TidemarkCli implements Callable<Integer> {
     cli.addSubcommand(new StreamCommand());
     cli.addSubcommand(new BackfillCommand());
     cli.addSubcommand(new RepairCommand());
+    cli.addSubcommand(new ResetCommand());
     cli.addSubcommand(new IngestCommand());
     cli.addSubcommand(new ValidateCommand());
     cli.addSubcommand(new InitCommand());
@@ -108,6 +118,12 @@ public final class TidemarkCli implements Callable<Integer> {
         err.flush();
         return DATA_LOST;
       }
+      if (e instanceof RecordError.StreamStopped) {
+        err.println("tidemark: " + e.getMessage());
+        e.getCause().printStackTrace(err);
+        err.flush();
+        return RECORD_ERROR;
+      }
       if (e instanceof KafkaReachability.KafkaUnavailableException) {
         err.println("tidemark: " + e.getMessage());
         err.flush();
@@ -123,6 +139,11 @@ public final class TidemarkCli implements Callable<Integer> {
         err.println("tidemark: " + e.getMessage());
         err.flush();
         return 1;
+      }
+      if (e instanceof StreamOwnership.ForeignTableException) {
+        err.println("tidemark: " + e.getMessage());
+        err.flush();
+        return 2;
       }
       if (e instanceof LakeLock.AlreadyRunningException) {
         err.println("tidemark: " + e.getMessage());

@@ -28,6 +28,8 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.TryEval;
+import org.apache.spark.sql.classic.ExpressionUtils;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -196,10 +198,18 @@ public final class EventDecoder {
                 lit("event time more than " + MAX_BEHIND_DAYS + " days before it reached Kafka"));
     // Expectations name event columns, and are checked only for records that parsed.
     for (Map.Entry<String, String> e : expectations.entrySet()) {
+      Column verdict = tryEval(coalesce(expr(e.getValue()), lit(false)));
       reason =
-          reason.when(
-              not(coalesce(expr(e.getValue()), lit(false))),
-              lit("expectation " + e.getKey() + " failed: " + e.getValue()));
+          reason
+              .when(
+                  verdict.isNull(),
+                  lit(
+                      "expectation "
+                          + e.getKey()
+                          + " failed: "
+                          + e.getValue()
+                          + " (evaluating it raised an error)"))
+              .when(not(verdict), lit("expectation " + e.getKey() + " failed: " + e.getValue()));
     }
     Column[] out = new Column[schema.fields().length + 2];
     for (int i = 0; i < schema.fields().length; i++) {
@@ -250,6 +260,15 @@ public final class EventDecoder {
           : "coalesce(exists(map_values(" + path + "), " + x + " -> " + inner + "), false)";
     }
     return null;
+  }
+
+  /**
+   * {@code condition} evaluated with try semantics: NULL where evaluating it raises an error (with
+   * ANSI SQL on, a failed cast, a division by zero, an overflow), so that one such record fails its
+   * expectation instead of failing the batch, and every replay of it.
+   */
+  private static Column tryEval(Column condition) {
+    return ExpressionUtils.column(new TryEval(ExpressionUtils.expression(condition)));
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.EventDecoder;
+import dev.tidemark.pipeline.PipelineQuery;
 import dev.tidemark.pipeline.SlicedAggregation;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.sink.DeltaReplaceSink;
@@ -26,6 +27,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,17 +152,34 @@ public final class BackfillRunner {
           chunks.size());
     }
     List<Chunk> outcomes = new ArrayList<>();
-    for (int i = 0; i < chunks.size(); i++) {
-      WindowRange c = chunks.get(i);
-      Chunk outcome;
-      if (journal.isDone(c)) {
-        outcome = new Chunk(i + 1, chunks.size(), c, null);
-      } else {
-        outcome = new Chunk(i + 1, chunks.size(), c, run(spec, c));
-        journal.markDone(c);
+    // Chunks to do: read and decode the whole range once, then write each chunk from it.
+    Dataset<Row> events = null;
+    if (chunks.size() > 1 && chunks.stream().anyMatch(c -> !journal.isDone(c))) {
+      events = events(spec, range, range.eventTimeTo()).persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    try {
+      for (int i = 0; i < chunks.size(); i++) {
+        WindowRange c = chunks.get(i);
+        Chunk outcome;
+        if (journal.isDone(c)) {
+          outcome = new Chunk(i + 1, chunks.size(), c, null);
+        } else {
+          long started = System.nanoTime();
+          outcome =
+              new Chunk(
+                  i + 1,
+                  chunks.size(),
+                  c,
+                  events == null ? run(spec, c) : write(spec, c, events, started));
+          journal.markDone(c);
+        }
+        outcomes.add(outcome);
+        progress.accept(outcome);
       }
-      outcomes.add(outcome);
-      progress.accept(outcome);
+    } finally {
+      if (events != null) {
+        events.unpersist();
+      }
     }
     journal.finish();
     return outcomes;
@@ -178,37 +197,53 @@ public final class BackfillRunner {
    */
   public Result run(PipelineSpec spec, WindowRange range, Instant arrivalUntil) {
     long started = System.nanoTime();
-    Instant eventFrom = range.eventTimeFrom();
-    Instant eventTo = range.eventTimeTo();
-    Duration slack = config.kafkaTimestampSlack();
-    Instant readTo = eventTo;
+    Instant readTo = range.eventTimeTo();
     if (arrivalUntil != null && arrivalUntil.isAfter(readTo)) {
       readTo = arrivalUntil.plusMillis(1);
     }
-    Dataset<Row> raw = source.read(spark, config, spec, eventFrom.minus(slack), readTo.plus(slack));
+    return write(spec, range, events(spec, range, readTo), started);
+  }
+
+  /**
+   * The good events of the records that reached Kafka from the start of the events of {@code
+   * range}'s windows up to {@code readTo}, the slack added on each side: decoded once, not yet
+   * narrowed by event time.
+   */
+  private Dataset<Row> events(PipelineSpec spec, WindowRange range, Instant readTo) {
+    Duration slack = config.kafkaTimestampSlack();
+    Dataset<Row> raw =
+        source.read(spark, config, spec, range.eventTimeFrom().minus(slack), readTo.plus(slack));
+    EventDecoder decoder = EventDecoder.of(spec);
+    return decoder.accepted(decoder.decode(raw));
+  }
+
+  /**
+   * Computes the windows starting in {@code range} from those of {@code events} whose event time
+   * falls in a window of the range, and replaces the range's rows of the table with them.
+   */
+  private Result write(PipelineSpec spec, WindowRange range, Dataset<Row> events, long started) {
+    Instant eventFrom = range.eventTimeFrom();
+    Instant eventTo = range.eventTimeTo();
     Column eventTime = col("`" + spec.source().eventTimeColumn() + "`");
-    PipelineRun.EventFilter inRange =
-        events ->
-            events.where(
-                eventTime
-                    .geq(lit(Timestamp.from(eventFrom)))
-                    .and(eventTime.lt(lit(Timestamp.from(eventTo)))));
+    Dataset<Row> inRange =
+        events.where(
+            eventTime
+                .geq(lit(Timestamp.from(eventFrom)))
+                .and(eventTime.lt(lit(Timestamp.from(eventTo)))));
     SlicedAggregation.Analysis sliced =
         analyses.computeIfAbsent(spec, s -> SlicedAggregation.analyze(spark, s));
     Dataset<Row> rows;
     if (sliced.sliced()) {
       // The stream's own path: events into slices, slices rolled up into the range's windows.
-      EventDecoder decoder = EventDecoder.of(spec);
-      Dataset<Row> events = inRange.apply(decoder.accepted(decoder.decode(raw)));
       SlicedAggregation aggregation = sliced.aggregation();
       rows =
           aggregation.windows(
-              aggregation.slices(events), range.from().toEpochMilli(), range.to().toEpochMilli());
+              aggregation.slices(inRange), range.from().toEpochMilli(), range.to().toEpochMilli());
     } else {
       String start = spec.window().startColumn();
       rows =
-          PipelineRun.over(raw, spec, config, inRange)
-              .result()
+          new PipelineQuery(spec)
+              .apply(inRange)
               .where(
                   col(start)
                       .geq(lit(Timestamp.from(range.from())))

@@ -8,14 +8,10 @@ import dev.tidemark.sink.DeltaAppendSink;
 import dev.tidemark.sink.DeltaTableInit;
 import dev.tidemark.sink.StreamTarget;
 import dev.tidemark.source.KafkaStreamSource;
-import io.delta.tables.DeltaTable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>One process ingests a topic: starting takes the lake lock {@code
  * _tidemark/locks/bronze/TOPIC.ingest} (released on stop; a lock whose process died is taken over),
  * so a second process sharing the topic fails at start instead of racing on the same checkpoint.
- * Refuses to start when the table has data but its checkpoint is gone, which would copy the topic a
- * second time.
+ * Refuses to start when the table was written by a streaming query whose checkpoint is gone, which
+ * would copy the topic a second time ({@link StreamOwnership}).
  */
 public final class BronzeIngest {
   private static final Logger LOG = LoggerFactory.getLogger(BronzeIngest.class);
@@ -81,7 +77,7 @@ public final class BronzeIngest {
   private StreamingQuery startOne(String topic, TriggerSpec trigger) throws TimeoutException {
     String path = config.bronzePath(topic);
     String checkpoint = config.bronzeCheckpointPath(topic);
-    refuseOrphanTable(path, checkpoint);
+    refuseOrphanTable(topic, path, checkpoint);
     Dataset<Row> records =
         BronzeRecords.fromKafka(KafkaStreamSource.readTopic(spark, config, topic));
     DeltaTableInit.ensure(spark, path, records.schema(), List.of(BronzeRecords.INGEST_DATE));
@@ -100,24 +96,13 @@ public final class BronzeIngest {
     return query;
   }
 
-  private void refuseOrphanTable(String path, String checkpoint) {
-    if (!DeltaTable.isDeltaTable(spark, path)
-        || DeltaTable.forPath(spark, path).history(1).first().getLong(0) == 0) {
-      return; // no table, or only its creation
-    }
-    try {
-      Path cp = new Path(checkpoint);
-      if (!cp.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(cp)) {
-        throw new IllegalStateException(
-            "bronze table "
-                + path
-                + " has data but its checkpoint "
-                + checkpoint
-                + " is missing: starting from the earliest offset would copy the topic a second"
-                + " time. Restore the checkpoint, or move the table aside to start afresh.");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot check checkpoint " + checkpoint, e);
-    }
+  private void refuseOrphanTable(String topic, String path, String checkpoint) {
+    StreamOwnership.refuseForeignTable(
+        spark,
+        "bronze table of topic '" + topic + "'",
+        path,
+        checkpoint,
+        "Restore the checkpoint if it was moved (tidemark.checkpoints), or move the table aside to"
+            + " start afresh (see README, Bronze).");
   }
 }

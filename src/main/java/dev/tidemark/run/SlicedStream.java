@@ -79,7 +79,8 @@ final class SlicedStream {
       Dataset<Row> raw,
       StreamTarget gold,
       String quarantinePath,
-      String slicePath)
+      String slicePath,
+      long initialWatermarkMs)
       throws TimeoutException {
     EventDecoder decoder = EventDecoder.of(spec);
     String eventTime = "`" + spec.source().eventTimeColumn() + "`";
@@ -98,7 +99,8 @@ final class SlicedStream {
     DeltaTableInit.ensure(spark, quarantinePath, decoder.rejected(decoded).schema(), List.of());
     SliceTable slices = new SliceTable(spark, slicePath, aggregation);
     slices.ensure(aggregation.slices(decoder.accepted(decoded.limit(0).drop(WATERMARK_COLUMN))));
-    Batch batch = new Batch(spec, aggregation, decoder, gold, quarantinePath, slices);
+    Batch batch =
+        new Batch(spec, aggregation, decoder, gold, quarantinePath, slices, initialWatermarkMs);
     return StreamSink.configure(decoded.writeStream(), gold).foreachBatch(batch).start();
   }
 
@@ -119,16 +121,20 @@ final class SlicedStream {
       EventDecoder decoder,
       StreamTarget gold,
       String quarantinePath,
-      SliceTable slices)
+      SliceTable slices,
+      long initialWatermarkMs)
       implements VoidFunction2<Dataset<Row>, Long> {
 
     @Override
     public void call(Dataset<Row> batch, Long batchId) {
       SparkSession spark = batch.sparkSession();
       String queryId = StreamSink.queryId(spark, gold);
+      // A stream started by a full refresh runs with at least the watermark bronze gave.
       long watermark =
-          StreamCheckpoint.batchWatermark(
-              spark.sparkContext().hadoopConfiguration(), gold.checkpoint(), batchId);
+          Math.max(
+              initialWatermarkMs,
+              StreamCheckpoint.batchWatermark(
+                  spark.sparkContext().hadoopConfiguration(), gold.checkpoint(), batchId));
       long firstOpen = aggregation.firstOpenWindow(watermark);
       long earlierSlices = slices.versionBefore(batchId);
       Dataset<Row> decoded = batch.drop(WATERMARK_COLUMN).persist(StorageLevel.MEMORY_AND_DISK());

@@ -22,6 +22,7 @@ public final class StreamCheckpoint {
   private static final Pattern NEXT_WATERMARK =
       Pattern.compile("\"nextBatchWatermarkMs\"\\s*:\\s*(\\d+)");
   private static final Pattern BATCH = Pattern.compile("\\d+");
+  private static final Pattern QUERY_ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
 
   private StreamCheckpoint() {}
 
@@ -72,6 +73,29 @@ public final class StreamCheckpoint {
       return next.filter(n -> n.isAfter(committed)).orElse(committed);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
+    }
+  }
+
+  /**
+   * The id of the streaming query a checkpoint belongs to (Spark writes it to {@code metadata} when
+   * the query first starts, and keeps it across restarts); empty when the checkpoint is missing or
+   * has no query yet.
+   */
+  public static Optional<String> queryId(Configuration hadoop, String checkpoint) {
+    Path metadata = new Path(checkpoint, "metadata");
+    try {
+      FileSystem fs = metadata.getFileSystem(hadoop);
+      if (!fs.exists(metadata)) {
+        return Optional.empty();
+      }
+      String content;
+      try (var in = fs.open(metadata)) {
+        content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      Matcher m = QUERY_ID.matcher(content);
+      return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + metadata, e);
     }
   }
 

@@ -14,7 +14,10 @@ import dev.tidemark.sink.StreamTarget;
 import dev.tidemark.source.KafkaReachability;
 import dev.tidemark.source.KafkaStreamSource;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -41,6 +44,7 @@ public final class StreamRunner {
 
   private final SparkSession spark;
   private final TidemarkConfig config;
+  private final Map<PipelineSpec, SlicedAggregation.Analysis> analyses = new HashMap<>();
 
   public StreamRunner(SparkSession spark, TidemarkConfig config) {
     this.spark = spark;
@@ -54,18 +58,27 @@ public final class StreamRunner {
    */
   public RunningPipeline start(PipelineSpec spec, TriggerSpec trigger) throws TimeoutException {
     TriggerSpec effective = trigger != null ? trigger : spec.sink().trigger();
+    refuseForeignTables(spec);
     KafkaReachability.await(config, spec);
-    SlicedAggregation.Analysis sliced = SlicedAggregation.analyze(spark, spec);
+    SlicedAggregation.Analysis sliced = analysis(spec);
     if (sliced.sliced()) {
+      // After a full refresh (PipelineReset), a new query starts where bronze ended.
+      PipelineReset.Start reset = PipelineReset.startOf(spark, config, spec);
+      boolean fresh =
+          StreamCheckpoint.queryId(
+                  spark.sparkContext().hadoopConfiguration(),
+                  config.checkpointPath(spec, GOLD_QUERY))
+              .isEmpty();
       StreamingQuery query =
           SlicedStream.start(
               spark,
               spec,
               sliced.aggregation(),
-              KafkaStreamSource.read(spark, config, spec),
+              KafkaStreamSource.read(spark, config, spec, fresh ? reset.startingOffsets() : null),
               goldTarget(spec, effective),
               config.quarantinePath(spec),
-              config.checkpointPath(spec, SLICES));
+              config.checkpointPath(spec, SLICES),
+              reset.watermarkMs());
       LOG.info(
           "pipeline {} streaming {} -> {} ({} mode, trigger {}, {} ms slices)",
           spec.name(),
@@ -112,6 +125,53 @@ public final class StreamRunner {
         spec.sink().outputMode().name().toLowerCase(),
         effective);
     return new RunningPipeline(spec, gold, quarantine);
+  }
+
+  /**
+   * Refuses to start the pipeline when its gold or quarantine table was written by a streaming
+   * query other than the one of the checkpoint it would start from (see {@link StreamOwnership}): a
+   * lost or moved checkpoint, a renamed pipeline. {@link #start} checks it; a command starting
+   * several pipelines checks them all first, so that nothing starts when one is refused.
+   *
+   * @throws StreamOwnership.ForeignTableException naming the table, the checkpoint and the way out
+   */
+  public void refuseForeignTables(PipelineSpec spec) {
+    String gold = config.checkpointPath(spec, GOLD_QUERY);
+    // A sliced pipeline's one query writes the quarantine too; otherwise it has a query of its own.
+    String quarantine =
+        analysis(spec).sliced() ? gold : config.checkpointPath(spec, QUARANTINE_QUERY);
+    Set<String> retired = PipelineReset.startOf(spark, config, spec).retired();
+    StreamOwnership.refuseForeignTable(
+        spark,
+        "the gold table of pipeline " + spec.name(),
+        config.tablePath(spec),
+        gold,
+        retired,
+        wayOut(spec, "gold table (or delete it, or point sink.path at a new path)"));
+    StreamOwnership.refuseForeignTable(
+        spark,
+        "the quarantine table of pipeline " + spec.name(),
+        config.quarantinePath(spec),
+        quarantine,
+        retired,
+        wayOut(spec, "quarantine table (or delete it)"));
+  }
+
+  private static String wayOut(PipelineSpec spec, String table) {
+    return "If the checkpoint was moved (tidemark.checkpoints, a renamed pipeline), restore it."
+        + " Otherwise run `tidemark reset -p "
+        + spec.name()
+        + "`: it moves the checkpoints aside, rebuilds gold from bronze and lets the stream resume"
+        + " where bronze ends. Without bronze, move the "
+        + table
+        + " aside and stream again; `tidemark backfill -p "
+        + spec.name()
+        + "` rebuilds the gold rows of the history that Kafka or bronze still has (README,"
+        + " Semantics: lost checkpoints).";
+  }
+
+  private SlicedAggregation.Analysis analysis(PipelineSpec spec) {
+    return analyses.computeIfAbsent(spec, s -> SlicedAggregation.analyze(spark, s));
   }
 
   private StreamTarget goldTarget(PipelineSpec spec, TriggerSpec trigger) {

@@ -17,7 +17,19 @@ public final class KafkaStreamSource {
   private KafkaStreamSource() {}
 
   public static Dataset<Row> read(SparkSession spark, TidemarkConfig config, PipelineSpec spec) {
+    return read(spark, config, spec, null);
+  }
+
+  /**
+   * {@link #read(SparkSession, TidemarkConfig, PipelineSpec)} starting a new query at the given
+   * offsets (Spark's {@code startingOffsets} JSON; null for the configured ones, else earliest).
+   */
+  public static Dataset<Row> read(
+      SparkSession spark, TidemarkConfig config, PipelineSpec spec, String startingOffsets) {
     Map<String, String> options = KafkaOptions.of(config, spec);
+    if (startingOffsets != null) {
+      options.put("startingOffsets", startingOffsets);
+    }
     options.putIfAbsent("startingOffsets", "earliest");
     return spark.readStream().format("kafka").options(options).load();
   }

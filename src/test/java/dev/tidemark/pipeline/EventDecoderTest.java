@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -264,5 +265,48 @@ class EventDecoderTest {
                     ? decoded.col(EventDecoder.REASON).isNull()
                     : decoded.col(EventDecoder.REASON).isNotNull())
             .select(decoded.col(EventDecoder.RAW).getField("offset")));
+  }
+
+  /**
+   * With ANSI SQL an expectation can raise an error for one record (a failed cast, a division by
+   * zero): that record fails the expectation and is quarantined with a reason saying so; the others
+   * are decided as usual, and each record is still parsed once. Before, the error failed the whole
+   * batch (and every replay of it).
+   */
+  @Test
+  void aRecordWhoseExpectationRaisesAnErrorFailsItAndGoesToQuarantine() {
+    Map<String, String> rules = new LinkedHashMap<>();
+    rules.put("numeric-card", "cast(card_id AS INT) > 0");
+    rules.put("small-amount", "100 / cast(amount AS INT) > 1");
+    EventDecoder decoder = new EventDecoder(cards.source(), rules);
+    Dataset<Row> decoded =
+        decoder.decode(
+            records(
+                card("42", "12.50"),
+                card("c1", "12.50"),
+                card("7", "0.40"),
+                card("7", "200.00"),
+                card("-3", "12.50"),
+                "{\"card_id\":"));
+
+    assertEquals(
+        List.of("42 | m1 | DE | 12.50 | 2026-03-01 12:00:01.0"),
+        TestSpark.rows(decoder.accepted(decoded)));
+    assertEquals(
+        List.of(
+            "1 | expectation numeric-card failed: cast(card_id AS INT) > 0 (evaluating it raised"
+                + " an error)",
+            "2 | expectation small-amount failed: 100 / cast(amount AS INT) > 1 (evaluating it"
+                + " raised an error)",
+            "3 | expectation small-amount failed: 100 / cast(amount AS INT) > 1",
+            "4 | expectation numeric-card failed: cast(card_id AS INT) > 0",
+            "5 | malformed JSON"),
+        TestSpark.rows(decoder.rejected(decoded).select("offset", "reason")));
+    assertEquals(1, typedParses(decoder.accepted(decoded).queryExecution().optimizedPlan()));
+    assertEquals(1, typedParses(decoder.rejected(decoded).queryExecution().optimizedPlan()));
+  }
+
+  private static String card(String id, String amount) {
+    return GOOD.replace("\"c1\"", "\"" + id + "\"").replace("12.50", amount);
   }
 }
