@@ -178,7 +178,7 @@ public final class PipelineReset {
       Dataset<Row> open =
           aggregation.slices(events.where(expr("unix_millis(" + eventTime + ") >= " + firstOpen)));
       slices.ensure(open);
-      slices.append(open, "tidemark reset", 0);
+      slices.seed(open);
     }
     writeRecord(fs, spec, new Start(startingOffsets, watermark, retired));
     return new Outcome(

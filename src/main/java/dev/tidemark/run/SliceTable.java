@@ -23,6 +23,8 @@ import org.apache.spark.sql.SparkSession;
  * watermark has closed, so the table holds about one window length of slices.
  */
 final class SliceTable {
+  private static final String SEED_APP_ID = "tidemark reset";
+
   private final SparkSession spark;
   private final String path;
   private final SlicedAggregation aggregation;
@@ -62,6 +64,14 @@ final class SliceTable {
       }
     }
     return recent.stream().mapToLong(r -> r.getLong(0)).max().orElseThrow();
+  }
+
+  /**
+   * Writes the slices a full refresh leaves open ({@link PipelineReset}), once: its commit is not a
+   * stream batch's, so {@link #versionBefore} counts it among the earlier slices.
+   */
+  void seed(Dataset<Row> slices) {
+    DeltaAppendSink.appendOnce(slices, path, SEED_APP_ID, 0, SEED_APP_ID);
   }
 
   /**

@@ -30,12 +30,18 @@ public final class DeltaAppendSink implements StreamSink {
    * ({@code appId}, {@code version}) in the commit and skips a replay of a version it has.
    */
   public static void appendOnce(Dataset<Row> rows, String path, String appId, long version) {
+    appendOnce(rows, path, appId, version, streamBatch(version));
+  }
+
+  /** {@link #appendOnce}, with the given user metadata in the commit. */
+  public static void appendOnce(
+      Dataset<Row> rows, String path, String appId, long version, String userMetadata) {
     rows.write()
         .format("delta")
         .mode(SaveMode.Append)
         .option("txnAppId", appId)
         .option("txnVersion", version)
-        .option("userMetadata", streamBatch(version))
+        .option("userMetadata", userMetadata)
         .save(path);
   }
 
