@@ -1,11 +1,18 @@
 package dev.tidemark;
 
+import dev.tidemark.config.ConfigLoader;
+import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.local.GeneratedEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Writes a configuration (the shipped conf/local.conf plus a pipelines folder) for tests that run
@@ -87,4 +94,29 @@ public final class CardPipelineFiles {
     }
     return main;
   }
+
+  /**
+   * A lake of its own for one test: a new one-partition topic named {@code prefix-<random>} on the
+   * test broker, the pipelines of {@link #write} for {@code modes} under {@code
+   * target/test-lakes/<topic>}, the CLI arguments that point the CLI at them, and the same
+   * configuration loaded in this JVM.
+   */
+  public static CardLake lake(String prefix, String... modes) throws IOException {
+    TestSpark.session();
+    String topic = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    TestKafka.broker().createTopics(List.of(topic), 1);
+    Path dir = TestSpark.projectDir().resolve("target/test-lakes/" + topic);
+    Path conf = write(dir, topic, 1000, modes);
+    String lake = dir.resolve("lake").toString();
+    Map<String, String> overrides = new LinkedHashMap<>();
+    overrides.put("tidemark.lake", lake);
+    overrides.put("tidemark.checkpoints", lake + "/_checkpoints");
+    overrides.put("tidemark.kafka.bootstrap-servers", TestKafka.broker().bootstrapServers());
+    List<String> cli = new ArrayList<>(List.of("--conf", conf.toString()));
+    overrides.forEach((key, value) -> cli.addAll(List.of("--set", key + "=" + value)));
+    return new CardLake(topic, List.copyOf(cli), ConfigLoader.load(conf, overrides));
+  }
+
+  /** What {@link #lake} made: the topic, the CLI arguments for it and the loaded configuration. */
+  public record CardLake(String topic, List<String> cli, TidemarkConfig config) {}
 }

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tidemark.CardPipelineFiles;
-import dev.tidemark.TestKafka;
 import dev.tidemark.TestSpark;
 import dev.tidemark.cli.TidemarkCli;
-import dev.tidemark.config.ConfigLoader;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.local.EventProducer;
@@ -16,13 +14,9 @@ import dev.tidemark.local.GeneratedEvent;
 import io.delta.tables.DeltaTable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -39,24 +33,10 @@ class AppendBackfillIT {
 
   @Test
   void backfillRefusesWindowsTheAppendStreamHasNotClosedUnlessForced() throws Exception {
-    TestSpark.session();
-    String topic = "append-backfill-" + UUID.randomUUID().toString().substring(0, 8);
-    TestKafka.broker().createTopics(List.of(topic), 1);
-    Path dir = TestSpark.projectDir().resolve("target/test-lakes/" + topic);
-    Path conf = CardPipelineFiles.write(dir, topic, 1000, "append");
-    String lake = dir.resolve("lake").toString();
-    List<String> common =
-        List.of(
-            "--conf", conf.toString(),
-            "--set", "tidemark.lake=" + lake,
-            "--set", "tidemark.checkpoints=" + lake + "/_checkpoints",
-            "--set", "tidemark.kafka.bootstrap-servers=" + TestKafka.broker().bootstrapServers());
-    Map<String, String> overrides = new LinkedHashMap<>();
-    for (int i = 3; i < common.size(); i += 2) {
-      String[] kv = common.get(i).split("=", 2);
-      overrides.put(kv[0], kv[1]);
-    }
-    TidemarkConfig config = ConfigLoader.load(conf, overrides);
+    CardPipelineFiles.CardLake cards = CardPipelineFiles.lake("append-backfill", "append");
+    String topic = cards.topic();
+    List<String> common = cards.cli();
+    TidemarkConfig config = cards.config();
     PipelineSpec spec = config.pipeline("cards-append").orElseThrow();
     String gold = config.tablePath(spec);
 
