@@ -98,8 +98,18 @@ public final class TidemarkCli implements Callable<Integer> {
     return commandLine().execute(args);
   }
 
+  /**
+   * Runs the command and exits with its code. A failing command's last line on standard error is
+   * {@code tidemark: exit code N}: in Spark standalone cluster deploy mode spark-submit does not
+   * return the driver's exit code, and a scheduler reads it from the driver's log
+   * (docs/cluster.md).
+   */
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code = run(args);
+    if (code != 0) {
+      System.err.println("tidemark: exit code " + code);
+    }
+    System.exit(code);
   }
 
   /** Config problems are usage errors (2) with their message; anything else is a failure (1). */

@@ -4,8 +4,11 @@ import static dev.tidemark.TestSpark.rows;
 import static dev.tidemark.TestSpark.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tidemark.TestKafka;
 import dev.tidemark.TestLake;
 import dev.tidemark.TestSpark;
@@ -19,6 +22,10 @@ import dev.tidemark.local.GeneratorSettings;
 import dev.tidemark.local.SampleEvents;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.run.StreamRunner;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,13 +33,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * The packaged cluster jar, submitted with scripts/submit to a real Spark standalone cluster
- * (master and worker in their own JVMs, executors launched by the worker), streams a sample
- * pipeline until caught up and backfills it; the tables equal a local-mode run of the same data.
+ * (master and worker in their own JVMs, executors and drivers launched by the worker), in cluster
+ * deploy mode streams a sample pipeline until caught up and backfills it; the tables equal a
+ * local-mode run of the same data. A bad pipeline's exit code 2 reaches spark-submit in client
+ * mode; in cluster mode it is read from the master (driver FAILED) and the driver's stderr.
  */
 class ClusterSubmitIT {
   static final String PIPELINE = "page-analytics";
@@ -61,33 +72,61 @@ class ClusterSubmitIT {
 
     try (SparkStandaloneCluster cluster =
         SparkStandaloneCluster.start(project, runDir.resolve("cluster"))) {
-      submit(
-          cluster,
-          runDir.resolve("stream.log"),
-          "stream",
-          "--pipeline",
-          PIPELINE,
-          "--available-now",
-          "--set",
-          "tidemark.lake=" + clusterLake);
-      submit(
-          cluster,
-          runDir.resolve("backfill.log"),
-          "backfill",
-          "--pipeline",
-          PIPELINE,
-          "--from",
-          all.from().toString(),
-          "--to",
-          all.to().toString(),
-          "--set",
-          "tidemark.lake=" + backfillLake);
+      // Cluster deploy mode: the driver runs on the worker. spark-submit's exit code says only
+      // that the driver ended, so the driver's state is read from the master.
+      Submitted stream =
+          submit(
+              cluster,
+              CLUSTER_MODE,
+              runDir.resolve("stream.log"),
+              "stream",
+              "--pipeline",
+              PIPELINE,
+              "--available-now",
+              "--set",
+              "tidemark.lake=" + clusterLake);
+      assertEquals(0, stream.exitCode(), stream.output());
+      assertEquals("FINISHED", driverState(cluster, stream), stream.output());
+      Submitted backfill =
+          submit(
+              cluster,
+              CLUSTER_MODE,
+              runDir.resolve("backfill.log"),
+              "backfill",
+              "--pipeline",
+              PIPELINE,
+              "--from",
+              all.from().toString(),
+              "--to",
+              all.to().toString(),
+              "--set",
+              "tidemark.lake=" + backfillLake);
+      assertEquals(0, backfill.exitCode(), backfill.output());
+      assertEquals("FINISHED", driverState(cluster, backfill), backfill.output());
       try (Stream<Path> apps = Files.list(cluster.workDir())) {
         assertEquals(
             2,
             apps.filter(p -> p.getFileName().toString().startsWith("app-")).count(),
             "both jobs ran executors on the worker");
       }
+
+      // A bad pipeline: in client deploy mode its exit code 2 reaches the submitting process;
+      Path broken = runDir.resolve("broken-pipelines");
+      Files.createDirectories(broken);
+      Files.writeString(broken.resolve("broken.conf"), "name = broken\n");
+      String[] bad = {
+        "stream", "--available-now", "--set", "tidemark.pipelines-dir=" + broken,
+      };
+      Submitted client = submit(cluster, List.of(), runDir.resolve("bad-client.log"), bad);
+      assertEquals(2, client.exitCode(), client.output());
+      // in cluster deploy mode spark-submit exits 0 all the same: the master records the driver as
+      // FAILED, and the driver's stderr on the worker ends with the exit code (docs/cluster.md).
+      Submitted onWorker = submit(cluster, CLUSTER_MODE, runDir.resolve("bad-cluster.log"), bad);
+      assertEquals(0, onWorker.exitCode(), onWorker.output());
+      assertEquals("FAILED", driverState(cluster, onWorker), onWorker.output());
+      List<String> stderr =
+          Files.readAllLines(cluster.workDir().resolve(onWorker.driverId()).resolve("stderr"));
+      assertEquals("tidemark: exit code 2", stderr.get(stderr.size() - 1), stderr.toString());
     }
 
     new StreamRunner(TestSpark.session(), local)
@@ -108,7 +147,25 @@ class ClusterSubmitIT {
         localRows, rows(table(backfilled.tablePath(spec))), "cluster backfill = local stream");
   }
 
-  private static void submit(SparkStandaloneCluster cluster, Path log, String... tidemarkArgs)
+  /** Options of cluster deploy mode: the driver on the worker, spark-submit waiting for it. */
+  static final List<String> CLUSTER_MODE =
+      List.of(
+          "--deploy-mode",
+          "cluster",
+          "--conf",
+          "spark.driver.memory=1500m",
+          "--conf",
+          "spark.standalone.submit.waitAppCompletion=true");
+
+  /** A finished spark-submit: its exit code, output, and the driver it submitted (cluster mode). */
+  record Submitted(int exitCode, String output, String driverId) {}
+
+  /**
+   * Runs scripts/submit as a user would: spark-submit options (the test cluster's, then {@code
+   * mode}), {@code --}, the tidemark command with the shipped conf/local.conf and the test broker.
+   */
+  private static Submitted submit(
+      SparkStandaloneCluster cluster, List<String> mode, Path log, String... tidemarkArgs)
       throws Exception {
     Path project = TestSpark.projectDir();
     List<String> command =
@@ -117,28 +174,54 @@ class ClusterSubmitIT {
                 project.resolve("scripts/submit").toString(),
                 "--master",
                 cluster.masterUrl(),
-                "--conf-file",
-                project.resolve("conf/local.conf").toString(),
-                "--spark-conf",
+                "--conf",
                 "spark.cores.max=2",
-                "--spark-conf",
+                "--conf",
                 "spark.executor.memory=1g",
-                "--spark-conf",
+                "--conf",
                 "spark.sql.shuffle.partitions=2",
-                "--spark-conf",
-                "spark.driver.host=127.0.0.1",
-                "--"));
+                "--conf",
+                "spark.driver.host=127.0.0.1"));
+    command.addAll(mode);
+    command.add("--");
     command.addAll(List.of(tidemarkArgs));
     command.addAll(
         List.of(
-            "--set", "tidemark.kafka.bootstrap-servers=" + TestKafka.broker().bootstrapServers()));
+            "--conf",
+            project.resolve("conf/local.conf").toString(),
+            "--set",
+            "tidemark.kafka.bootstrap-servers=" + TestKafka.broker().bootstrapServers()));
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().remove("SPARK_HOME");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     Process p = pb.start();
     assertTrue(p.waitFor(6, TimeUnit.MINUTES), "submit finished in time; see " + log);
-    assertEquals(0, p.exitValue(), "submit " + tidemarkArgs[0] + " failed:\n" + tail(log));
+    String output = tail(log);
+    Matcher driver = DRIVER_ID.matcher(Files.readString(log));
+    return new Submitted(p.exitValue(), output, driver.find() ? driver.group() : null);
+  }
+
+  static final Pattern DRIVER_ID = Pattern.compile("driver-\\d{14}-\\d{4}");
+
+  /** The state the master's JSON API gives the submitted driver (FINISHED, FAILED, ...). */
+  private static String driverState(SparkStandaloneCluster cluster, Submitted submitted)
+      throws Exception {
+    assertNotNull(submitted.driverId(), "no driver id in:\n" + submitted.output());
+    String json =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create(cluster.masterUiUrl() + "/json/")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (JsonNode d : new ObjectMapper().readTree(json).get("completeddrivers")) {
+      if (d.get("id").asText().equals(submitted.driverId())) {
+        return d.get("state").asText();
+      }
+    }
+    throw new AssertionError(submitted.driverId() + " is not a completed driver: " + json);
   }
 
   private static String tail(Path log) throws Exception {

@@ -20,11 +20,13 @@ final class SparkStandaloneCluster implements AutoCloseable {
   private final Path logDir;
   private final List<Process> processes = new ArrayList<>();
   private final int masterPort;
+  private final int masterUiPort;
 
   private SparkStandaloneCluster(Path sparkHome, Path logDir) throws IOException {
     this.sparkHome = sparkHome;
     this.logDir = logDir;
     this.masterPort = freePort();
+    this.masterUiPort = freePort();
   }
 
   static SparkStandaloneCluster start(Path projectDir, Path logDir) throws Exception {
@@ -43,7 +45,7 @@ final class SparkStandaloneCluster implements AutoCloseable {
         "--port",
         Integer.toString(cluster.masterPort),
         "--webui-port",
-        Integer.toString(freePort()));
+        Integer.toString(cluster.masterUiPort));
     cluster.awaitPort(cluster.masterPort, Duration.ofSeconds(90));
     cluster.launch(
         "worker",
@@ -67,7 +69,15 @@ final class SparkStandaloneCluster implements AutoCloseable {
     return "spark://127.0.0.1:" + masterPort;
   }
 
-  /** The worker's folder of launched executors (one sub-folder per application). */
+  /** The master's web UI; {@code /json/} lists applications and drivers with their states. */
+  String masterUiUrl() {
+    return "http://127.0.0.1:" + masterUiPort;
+  }
+
+  /**
+   * The worker's folder of launched executors (one sub-folder per application) and drivers (one per
+   * driver of cluster deploy mode, with its stdout and stderr).
+   */
   Path workDir() {
     return logDir.resolve("work");
   }
