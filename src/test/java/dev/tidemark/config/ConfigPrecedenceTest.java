@@ -160,8 +160,10 @@ class ConfigPrecedenceTest {
         spark.get("spark.sql.streaming.stateStore.providerClass"));
     assertEquals("8", spark.get("spark.sql.shuffle.partitions"));
     assertEquals("65536", spark.get("spark.sql.objectHashAggregate.sortBased.fallbackThreshold"));
+    assertEquals("dev.tidemark.ops.TidemarkMetricsPlugin", spark.get("spark.plugins"));
+    assertEquals("${spark.app.name}", spark.get("spark.metrics.namespace"));
     assertEquals("false", spark.get("spark.sql.inMemoryColumnarStorage.compressed"));
-    assertEquals(18, spark.size(), spark.toString());
+    assertEquals(20, spark.size(), spark.toString());
   }
 
   @Test
