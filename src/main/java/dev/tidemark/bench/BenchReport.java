@@ -1,5 +1,6 @@
 package dev.tidemark.bench;
 
+import dev.tidemark.config.Durations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +118,7 @@ record BenchReport(
             settings.pipeline(),
             settings.events(),
             settings.partitions(),
-            settings.span(),
+            Durations.describe(settings.span()),
             settings.repeat(),
             settings.warmup()));
     b.append(

@@ -17,6 +17,6 @@ public record TriggerSpec(boolean availableNow, Duration interval) {
 
   @Override
   public String toString() {
-    return availableNow ? "available-now" : interval.toSeconds() + " seconds";
+    return availableNow ? "available-now" : Durations.describe(interval);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tidemark.pipeline;
 
+import dev.tidemark.config.Durations;
 import dev.tidemark.config.WindowSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,7 +100,10 @@ public record WindowRange(Instant from, Instant to, WindowSpec window) {
     long slide = window.slide().toMillis();
     if (window.type() != WindowSpec.Type.SESSION && step % slide != 0) {
       throw new IllegalArgumentException(
-          "chunk " + chunk + " must be a multiple of the window slide " + window.slide());
+          "chunk "
+              + Durations.describe(chunk)
+              + " must be a multiple of the window slide "
+              + Durations.describe(window.slide()));
     }
     List<WindowRange> out = new ArrayList<>();
     for (Instant t = from; t.isBefore(to); t = t.plusMillis(step)) {

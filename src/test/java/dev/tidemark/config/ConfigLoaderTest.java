@@ -76,6 +76,7 @@ class ConfigLoaderTest {
 
     assertTrue(config.bronze().enabled());
     assertEquals(TriggerSpec.every(Duration.ofMinutes(1)), config.bronze().trigger());
+    assertEquals("1 minute", config.bronze().trigger().toString(), "as people write it");
     assertTrue(config.bronzePath("card-transactions").endsWith("/bronze/card-transactions"));
     assertTrue(
         config

@@ -85,7 +85,10 @@ class WindowRangeTest {
             new WindowRange(t("11:00"), t("12:00"), TUMBLING_5),
             new WindowRange(t("12:00"), t("12:30"), TUMBLING_5)),
         chunks);
-    assertThrows(IllegalArgumentException.class, () -> r.chunks(Duration.ofMinutes(7)));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> r.chunks(Duration.ofMinutes(7)));
+    assertEquals(
+        "chunk 7 minutes must be a multiple of the window slide 5 minutes", e.getMessage());
   }
 
   @Test
