@@ -4,6 +4,7 @@ import dev.tidemark.config.InvalidConfigException;
 import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.QueryGroup;
 import dev.tidemark.run.RecordError;
+import dev.tidemark.run.SparkShutdown;
 import dev.tidemark.run.StreamOwnership;
 import dev.tidemark.source.KafkaDataLoss;
 import dev.tidemark.source.KafkaReachability;
@@ -98,8 +99,12 @@ public final class TidemarkCli implements Callable<Integer> {
     return commandLine().execute(args);
   }
 
+  /**
+   * Runs the command, then stops Spark in order before exiting ({@link SparkShutdown}): a failure
+   * there turns a successful command's exit code into 1.
+   */
   public static void main(String[] args) {
-    System.exit(run(args));
+    System.exit(SparkShutdown.stop(run(args), System.err));
   }
 
   /** Config problems are usage errors (2) with their message; anything else is a failure (1). */
