@@ -45,14 +45,36 @@ public final class CardPipelineFiles {
         GeneratedEvent.Kind.ON_TIME);
   }
 
+  /**
+   * The SQL of {@link #write}'s pipelines with a FILTER aggregate: not sliced (see {@code
+   * SlicedAggregation}), so a pipeline with it runs on Spark's stateful aggregation, with a state
+   * store.
+   */
+  public static final String STATEFUL_SQL =
+      """
+      SELECT card_id, window.start AS window_start, to_date(window.start) AS window_date,
+             count(*) AS txn_count, sum(amount) AS total_amount,
+             count(*) FILTER (WHERE amount >= 100) AS large_count
+      FROM events GROUP BY card_id, window(event_time, '1 minute')
+      """;
+
   /** Writes the files under {@code dir} and returns the main configuration file. */
   public static Path write(Path dir, String topic, int batch, String... modes) throws IOException {
+    return write(dir, "conf/local.conf", topic, batch, modes);
+  }
+
+  /**
+   * {@link #write} over {@code base} (a configuration file of the project, e.g. {@code
+   * conf/s3-local.conf}) instead of conf/local.conf.
+   */
+  public static Path write(Path dir, String base, String topic, int batch, String... modes)
+      throws IOException {
     Files.createDirectories(dir.resolve("pipelines"));
     Path main = dir.resolve("tidemark.conf");
     Files.writeString(
         main,
         "include file(\""
-            + TestSpark.projectDir().resolve("conf/local.conf")
+            + TestSpark.projectDir().resolve(base)
             + "\")\n"
             + "tidemark.pipelines-dir = pipelines\n"
             + "tidemark.kafka.commit-offsets = false\n");
@@ -65,10 +87,28 @@ public final class CardPipelineFiles {
         FROM events GROUP BY card_id, window(event_time, '1 minute')
         """);
     for (String mode : modes) {
-      Files.writeString(
-          dir.resolve("pipelines/cards-" + mode + ".conf"),
-          """
-          name = cards-MODE
+      writePipeline(dir, "cards-" + mode, "cards.sql", topic, batch, mode);
+    }
+    return main;
+  }
+
+  /**
+   * Adds to the files {@link #write} wrote a pipeline {@code cards-stateful-MODE} over the same
+   * topic with {@link #STATEFUL_SQL}: Spark's stateful aggregation, its state in a state store.
+   */
+  public static void addStateful(Path dir, String topic, int batch, String mode)
+      throws IOException {
+    Files.writeString(dir.resolve("pipelines/cards-stateful.sql"), STATEFUL_SQL);
+    writePipeline(dir, "cards-stateful-" + mode, "cards-stateful.sql", topic, batch, mode);
+  }
+
+  private static void writePipeline(
+      Path dir, String name, String sqlFile, String topic, int batch, String mode)
+      throws IOException {
+    Files.writeString(
+        dir.resolve("pipelines/" + name + ".conf"),
+        """
+          name = NAME
           source {
             topics = [TOPIC]
             schema = "card_id STRING, merchant_id STRING, country STRING, amount DECIMAL(12,2), event_time TIMESTAMP"
@@ -77,7 +117,7 @@ public final class CardPipelineFiles {
             options { maxOffsetsPerTrigger = BATCH }
           }
           query {
-            sql-file = cards.sql
+            sql-file = SQL_FILE
             window { type = tumbling, size = 1 minute }
           }
           sink {
@@ -88,11 +128,11 @@ public final class CardPipelineFiles {
           }
           expectations { non-negative-amount = "amount >= 0" }
           """
-              .replace("MODE", mode)
-              .replace("TOPIC", topic)
-              .replace("BATCH", Integer.toString(batch)));
-    }
-    return main;
+            .replace("NAME", name)
+            .replace("SQL_FILE", sqlFile)
+            .replace("MODE", mode)
+            .replace("TOPIC", topic)
+            .replace("BATCH", Integer.toString(batch)));
   }
 
   /**

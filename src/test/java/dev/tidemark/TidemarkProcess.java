@@ -18,7 +18,14 @@ public final class TidemarkProcess {
   private TidemarkProcess() {}
 
   public static Process start(Path log, String... args) {
-    return start(log, Map.of(), false, "dev.tidemark.cli.TidemarkCli", args);
+    return start(log, Map.of(), args);
+  }
+
+  /**
+   * The CLI with {@code environment} added to this JVM's (e.g. {@link TestS3#childEnvironment}).
+   */
+  public static Process start(Path log, Map<String, String> environment, String... args) {
+    return start(log, environment, false, "dev.tidemark.cli.TidemarkCli", args);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.tidemark.config.InvalidConfigException;
 import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.QueryGroup;
 import dev.tidemark.run.RecordError;
+import dev.tidemark.run.SparkShutdown;
 import dev.tidemark.run.StreamOwnership;
 import dev.tidemark.source.KafkaDataLoss;
 import dev.tidemark.source.KafkaReachability;
@@ -99,13 +100,14 @@ public final class TidemarkCli implements Callable<Integer> {
   }
 
   /**
-   * Runs the command and exits with its code. A failing command's last line on standard error is
-   * {@code tidemark: exit code N}: in Spark standalone cluster deploy mode spark-submit does not
-   * return the driver's exit code, and a scheduler reads it from the driver's log
+   * Runs the command, then stops Spark in order before exiting ({@link SparkShutdown}): a failure
+   * there turns a successful command's exit code into 1. A failing command's last line on standard
+   * error is {@code tidemark: exit code N}: in Spark standalone cluster deploy mode spark-submit
+   * does not return the driver's exit code, and a scheduler reads it from the driver's log
    * (docs/cluster.md).
    */
   public static void main(String[] args) {
-    int code = run(args);
+    int code = SparkShutdown.stop(run(args), System.err);
     if (code != 0) {
       System.err.println("tidemark: exit code " + code);
     }

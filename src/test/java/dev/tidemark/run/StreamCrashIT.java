@@ -3,9 +3,11 @@ package dev.tidemark.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tidemark.CardPipelineFiles;
 import dev.tidemark.TestKafka;
+import dev.tidemark.TestS3;
 import dev.tidemark.TestSpark;
 import dev.tidemark.TidemarkProcess;
 import dev.tidemark.config.ConfigKeys;
@@ -49,20 +51,24 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Exactly-once across crashes: a separate driver process ({@code tidemark stream --available-now}
- * in a child JVM, bronze ingest included) is killed with SIGKILL at least {@value #KILLS} times and
- * restarted from its checkpoints until it has consumed all input. Its tables must then equal, row
- * for row, those of an uninterrupted run over the same topic (in this JVM): bronze (ingest time
- * aside), gold in update mode, gold in append mode and both quarantine tables (the input holds
- * malformed records and rule violations). Bronze must hold every record of the topic exactly once,
- * and the update-mode table must have applied every batch once: as many batch writes (replaceWhere
- * of the sliced stream, MERGE on Spark's stateful path) as the uninterrupted run (a write of full
- * aggregates applied twice leaves the same rows, so only the history shows it).
+ * in a child JVM, bronze ingest included) is killed with SIGKILL several times and restarted from
+ * its checkpoints until it has consumed all input: with its lake (tables and checkpoints) on a
+ * local disk, killed {@link Store#LOCAL_DISK 4 times}, and on an S3 server (S3Proxy, the child
+ * configured by conf/s3-local.conf as in production), killed {@link Store#S3 3 times}. Its tables
+ * must then equal, row for row, those of an uninterrupted run over the same topic (in this JVM):
+ * bronze (ingest time aside), gold in update mode, gold in append mode and both quarantine tables
+ * (the input holds malformed records and rule violations). Bronze must hold every record of the
+ * topic exactly once, and the update-mode table must have applied every batch once: as many batch
+ * writes (replaceWhere of the sliced stream, MERGE on Spark's stateful path) as the uninterrupted
+ * run (a write of full aggregates applied twice leaves the same rows, so only the history shows
+ * it).
  *
  * <p>On Spark's stateful path a kill between an append-mode query's last data batch and the no-data
  * batch after it leaves windows the watermark has passed in state until the next batch with data
@@ -88,20 +94,22 @@ import org.slf4j.LoggerFactory;
  *       fails if none hit it.
  * </ul>
  *
- * <p>Cost: six driver JVMs (five killed, one that finishes), each paying a Spark start and the
- * first batches of five queries, about 50 s of CPU each (see the CPU column of the kill points);
- * the uninterrupted run shares this JVM with the Kafka broker and starts beside the first driver.
- * The input is kept small (212 records: 5 micro-batches per pipeline query, 3 for bronze).
+ * <p>Cost: one driver JVM per kill plus one that finishes (five on a local disk, four on S3), each
+ * paying a Spark start and the first batches of five queries, about 50 s of CPU each (see the CPU
+ * column of the kill points); the uninterrupted run (its lake on the local disk for both variants)
+ * shares this JVM with the Kafka broker and starts beside the first driver. The input is kept small
+ * (212 records: 5 micro-batches per pipeline query, 3 for bronze). The driver's files are watched
+ * where they are stored: on the local disk, or in S3Proxy's filesystem backend.
  *
- * <p>The seed decides which kill first aims at the window (the 1st to 3rd), which MERGE of that run
- * it catches (the 1st or 2nd) and the random kills. The seed and every kill point (kind, whether
- * the window was hit, last planned and committed batch per query, table versions) are logged and
- * written to {@code target/stream-crash-it/kill-points.txt}. Rerun a failure with {@code
- * -Dtidemark.crash.seed=N}.
+ * <p>The seed decides which kill first aims at the window (the 1st to the third-last), which MERGE
+ * of that run it catches (the 1st or 2nd) and the random kills. The seed and every kill point
+ * (kind, whether the window was hit, last planned and committed batch per query, table versions)
+ * are logged and written to {@code target/stream-crash-it/kill-points-STORE.txt}. Rerun a failure
+ * with {@code -Dtidemark.crash.seed=N}, and one store only with {@code -Dtidemark.crash.store=S3}
+ * (or LOCAL_DISK).
  */
 class StreamCrashIT {
   private static final Logger LOG = LoggerFactory.getLogger(StreamCrashIT.class);
-  static final int KILLS = 5;
   static final int EVENTS = 200;
   static final int BATCH = 50;
   static final int BRONZE_BATCH = 100;
@@ -109,6 +117,18 @@ class StreamCrashIT {
 
   static final String UPDATE = "cards-update";
   static final String APPEND = "cards-append";
+
+  /** Where the crashed driver's lake lives, and how often the driver is killed there. */
+  enum Store {
+    LOCAL_DISK(4),
+    S3(3);
+
+    final int kills;
+
+    Store(int kills) {
+      this.kills = kills;
+    }
+  }
 
   /** How a kill was placed (see the class comment). */
   enum KillKind {
@@ -141,8 +161,15 @@ class StreamCrashIT {
             "quarantine of " + APPEND, c -> c.quarantinePath(append), List.of("quarantined_at")));
   }
 
-  @Test
-  void killedAtRandomPointsAndRestartedTheTablesEqualThoseOfAnUninterruptedRun() throws Exception {
+  @ParameterizedTest(name = "lake on {0}")
+  @EnumSource(Store.class)
+  void killedAtRandomPointsAndRestartedTheTablesEqualThoseOfAnUninterruptedRun(Store store)
+      throws Exception {
+    assumeTrue(
+        System.getProperty("tidemark.crash.store", store.name()).equals(store.name()),
+        "only the store named by -Dtidemark.crash.store");
+    boolean s3 = store == Store.S3;
+    int killsWanted = store.kills;
     long seed = Long.getLong("tidemark.crash.seed", System.nanoTime() % 1_000_000);
     Random random = new Random(seed);
     LOG.info("crash test seed {} (rerun with -Dtidemark.crash.seed={})", seed, seed);
@@ -150,15 +177,23 @@ class StreamCrashIT {
         TestSpark.projectDir()
             .resolve("target/stream-crash-it/" + UUID.randomUUID().toString().substring(0, 8));
     String topic = "crash-" + UUID.randomUUID().toString().substring(0, 8);
-    Path conf = CardPipelineFiles.write(work, topic, BATCH, "update", "append");
+    Path conf =
+        CardPipelineFiles.write(
+            work, s3 ? "conf/s3-local.conf" : "conf/local.conf", topic, BATCH, "update", "append");
     // Bronze in several micro-batches too, so kills land inside its batches as well.
     Files.writeString(
         conf,
         ConfigKeys.BRONZE_OPTIONS + ".maxOffsetsPerTrigger = " + BRONZE_BATCH + "\n",
         StandardOpenOption.APPEND);
-    TidemarkConfig crashed = load(conf, work.resolve("crashed-lake"));
-    TidemarkConfig reference = load(conf, work.resolve("reference-lake"));
-    Path killPointsFile = work.getParent().resolve("kill-points.txt");
+    if (s3) {
+      // This JVM reads (and, for the last event, writes) the crashed lake on S3 too.
+      TestS3.configure(TestSpark.session().sparkContext().hadoopConfiguration());
+    }
+    TidemarkConfig crashed =
+        load(conf, s3 ? TestS3.freshPrefix(topic) : work.resolve("crashed-lake").toString());
+    TidemarkConfig reference = load(conf, work.resolve("reference-lake").toString());
+    Map<String, String> driverEnvironment = s3 ? TestS3.childEnvironment() : Map.of();
+    Path killPointsFile = work.getParent().resolve("kill-points-" + store + ".txt");
 
     // Given a topic holding card transactions, some malformed and some breaking the rule.
     long testStart = System.nanoTime();
@@ -174,7 +209,7 @@ class StreamCrashIT {
     // When the driver is killed and restarted until it has consumed everything: the seed picks the
     // kill that first aims at the MERGE-before-checkpoint window; until one hits it, every later
     // kill aims at it too.
-    int firstWindowKill = 1 + random.nextInt(3);
+    int firstWindowKill = 1 + random.nextInt(killsWanted - 2);
     List<String> killPoints = new ArrayList<>(List.of("seed " + seed));
     int kills = 0;
     int windowHits = 0;
@@ -187,10 +222,10 @@ class StreamCrashIT {
                 ? KillKind.MERGE_NOT_CHECKPOINTED
                 : KillKind.RANDOM;
         long nextVersion = last(mergeLog(crashed), ".json").orElse(-1) + 1;
-        driver = TidemarkProcess.start(log, streamArgs(conf, crashed));
+        driver = TidemarkProcess.start(log, driverEnvironment, streamArgs(conf, crashed));
         long started = System.nanoTime();
         long deadline = started + TimeUnit.MINUTES.toNanos(10);
-        if (kills >= KILLS) {
+        if (kills >= killsWanted) {
           double cpu = 0;
           while (!driver.waitFor(100, TimeUnit.MILLISECONDS)) {
             assertTrue(System.nanoTime() < started + TimeUnit.MINUTES.toNanos(12), "last run ends");
@@ -245,7 +280,7 @@ class StreamCrashIT {
                 .getProcessCpuTime()
             / 1_000_000_000);
 
-    assertTrue(kills >= KILLS, "killed at least " + KILLS + " times");
+    assertTrue(kills >= killsWanted, "killed at least " + killsWanted + " times");
     assertTrue(
         windowHits > 0,
         "a kill landed between a MERGE commit and its checkpoint commit (seed " + seed + ")");
@@ -498,16 +533,20 @@ class StreamCrashIT {
       "--set",
       ConfigKeys.LAKE + "=" + lake.lake(),
       "--set",
+      ConfigKeys.CHECKPOINTS + "=" + lake.checkpoints(),
+      "--set",
       ConfigKeys.KAFKA_BOOTSTRAP_SERVERS + "=" + lake.bootstrapServers()
     };
   }
 
-  private static TidemarkConfig load(Path conf, Path lake) {
+  private static TidemarkConfig load(Path conf, String lake) {
     return ConfigLoader.load(
         conf,
         Map.of(
             ConfigKeys.LAKE,
-            lake.toString(),
+            lake,
+            ConfigKeys.CHECKPOINTS,
+            lake + "/_checkpoints",
             ConfigKeys.KAFKA_BOOTSTRAP_SERVERS,
             TestKafka.broker().bootstrapServers()));
   }
@@ -583,7 +622,15 @@ class StreamCrashIT {
     return String.join(", ", parts);
   }
 
+  /**
+   * Where the file or folder at {@code uri} is stored on this machine: the path of a local URI, or
+   * for an s3a:// URI the object's (or prefix's) place in S3Proxy's filesystem backend.
+   */
   private static Path local(String uri) {
+    String s3 = "s3a://" + TestS3.BUCKET + "/";
+    if (uri.startsWith(s3)) {
+      return TestS3.server().dataDir().resolve(TestS3.BUCKET).resolve(uri.substring(s3.length()));
+    }
     return Path.of(java.net.URI.create(uri));
   }
 

@@ -1,0 +1,120 @@
+package dev.tidemark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tidemark.CardPipelineFiles;
+import dev.tidemark.TestKafka;
+import dev.tidemark.TestS3;
+import dev.tidemark.TestSpark;
+import dev.tidemark.TidemarkProcess;
+import dev.tidemark.config.ConfigKeys;
+import dev.tidemark.local.EventProducer;
+import dev.tidemark.local.GeneratorSettings;
+import dev.tidemark.local.SampleEvents;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A normal stop is quiet (issue 14, finding 13): {@code tidemark stream --available-now}, run as
+ * scripts/tidemark runs it (a JVM of its own, the shipped log configuration), over a sliced
+ * pipeline and one on Spark's stateful aggregation (its state in the RocksDB state store, whose
+ * maintenance uploads snapshots in the background), with the bronze ingest, catches up and exits 0
+ * with no ERROR line and no exception or stack trace in its output, with the lake (tables and
+ * checkpoints) on a local disk and on an S3 server (S3Proxy).
+ */
+class CleanStopIT {
+  static final Instant START = Instant.parse("2026-07-07T07:00:00Z");
+  static final int EVENTS = 300;
+  static final int BATCH = 100;
+
+  @ParameterizedTest(name = "lake on {0}")
+  @ValueSource(strings = {"local disk", "s3a"})
+  void aStreamThatCaughtUpStopsWithExitZeroAndNoErrorOrStackTrace(String store) throws Exception {
+    boolean s3 = store.equals("s3a");
+    String topic = "clean-stop-" + UUID.randomUUID().toString().substring(0, 8);
+    Path dir = TestSpark.projectDir().resolve("target/test-lakes/" + topic);
+    Path conf =
+        CardPipelineFiles.write(dir, s3 ? "conf/s3-local.conf" : "conf/local.conf", topic, BATCH);
+    CardPipelineFiles.addStateful(dir, topic, BATCH, "update");
+    // A RocksDB snapshot after every batch, for the state store's background maintenance to upload:
+    // so there is maintenance work pending when the stream stops.
+    Files.writeString(
+        conf,
+        ConfigKeys.BRONZE_ENABLED
+            + " = false\n"
+            + ConfigKeys.SPARK
+            + " {\n"
+            + "  \"spark.sql.streaming.stateStore.minDeltasForSnapshot\" = \"1\"\n"
+            + "}\n",
+        StandardOpenOption.APPEND);
+    String lake = s3 ? TestS3.freshPrefix(topic) : dir.resolve("lake").toString();
+
+    // Given card transactions (some malformed) in three micro-batches per query,
+    TestKafka.broker().createTopics(List.of(topic), 1);
+    EventProducer.send(
+        TestKafka.broker().bootstrapServers(),
+        topic,
+        SampleEvents.generate(
+            "card-transactions",
+            new GeneratorSettings(
+                START,
+                Duration.ofMinutes(20),
+                EVENTS,
+                7,
+                Duration.ofSeconds(30),
+                0.0,
+                Duration.ZERO,
+                0.03)));
+
+    // when the CLI streams them, available-now, and stops once caught up,
+    Path log = dir.resolve("stream.log");
+    Process stream =
+        TidemarkProcess.start(
+            log,
+            s3 ? TestS3.childEnvironment() : Map.of(),
+            "stream",
+            "--conf",
+            conf.toString(),
+            "--available-now",
+            "--set",
+            ConfigKeys.LAKE + "=" + lake,
+            "--set",
+            "tidemark.checkpoints=" + lake + "/_checkpoints",
+            "--set",
+            ConfigKeys.KAFKA_BOOTSTRAP_SERVERS + "=" + TestKafka.broker().bootstrapServers());
+    try {
+      assertTrue(stream.waitFor(8, TimeUnit.MINUTES), "the stream ends");
+    } finally {
+      stream.destroyForcibly();
+    }
+    String output = TidemarkProcess.output(log);
+
+    // then it exits 0, having written both pipelines, and says nothing alarming on the way out.
+    assertEquals(0, stream.exitValue(), output);
+    assertTrue(output.contains("cards-stateful-update"), output);
+    assertTrue(
+        output.contains("runs on Spark's stateful aggregation"),
+        "the stateful pipeline really uses a state store:\n" + output);
+    List<String> alarming =
+        output
+            .lines()
+            .filter(
+                l ->
+                    l.contains("ERROR")
+                        || l.contains("Exception")
+                        || l.contains("Error:")
+                        || l.startsWith("\tat "))
+            .toList();
+    assertEquals(List.of(), alarming, output);
+  }
+}
