@@ -303,6 +303,7 @@ public final class BackfillRunner {
                       .and(col(start).lt(lit(Timestamp.from(range.to())))));
     }
     String table = config.tablePath(spec);
+    LakeManifest.record(config, spec);
     DeltaTableInit.ensure(spark, table, rows.schema(), spec.sink().partitionBy());
     DeltaReplaceSink.replace(rows, table, range.predicate());
 
