@@ -68,8 +68,8 @@ final class ExplainCommand implements Callable<Integer> {
     section(out, "Decoded events (the view 'events' the SQL reads)", e.eventSchema());
     if (e.sliced()) {
       out.printf(
-          "%nslice width: %s; a window is rolled up from %d slices%n",
-          e.sliceWidth(), e.slicesPerWindow());
+          "%nslice width: %s; a window is rolled up from %d slice%s%n",
+          e.sliceWidth(), e.slicesPerWindow(), e.slicesPerWindow() == 1 ? "" : "s");
       out.printf(
           "state: no Spark state store; the slices of open windows in the slice table (below),"
               + " appended once per micro-batch%n");
