@@ -2,17 +2,21 @@ package dev.tidemark.cli;
 
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.pipeline.PipelineValidator;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.run.BackfillRunner;
 import dev.tidemark.run.LakeFileSystem;
 import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.PipelineRuntime;
+import dev.tidemark.run.SparkSessionFactory;
 import dev.tidemark.source.ReplaySource;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,7 +37,9 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  tidemark backfill --pipeline card-velocity --from 2026-11-25T00:00Z --to 2026-11-25T06:00Z",
       "  tidemark backfill -p sensor-readings --from 2026-11-24 --to 2026-11-25 --chunk '1 hour'",
-      "  tidemark backfill -p page-analytics --from 2026-11-25 --to 2026-11-26 --source kafka"
+      "  tidemark backfill -p page-analytics --from 2026-11-25 --to 2026-11-26 --source kafka",
+      "  tidemark backfill -p card-velocity --from 2026-11-25 --to 2026-11-26 --chunk '6 hours'"
+          + " --dry-run"
     })
 final class BackfillCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
@@ -92,6 +98,14 @@ final class BackfillCommand implements Callable<Integer> {
               + " a new checkpoint).")
   boolean force;
 
+  @Option(
+      names = "--dry-run",
+      description =
+          "Print the chunks and, for each, the rows of the table it would replace (the rows whose"
+              + " window start lies in the chunk now), and the source it would read; take no lock,"
+              + " read no record, write nothing.")
+  boolean dryRun;
+
   @Override
   public Integer call() {
     TidemarkConfig config = conf.load();
@@ -99,6 +113,9 @@ final class BackfillCommand implements Callable<Integer> {
     WindowRange range = new WindowRange(from, to, spec.window());
     if (chunk != null) {
       range.chunks(chunk); // rejects a chunk off the window grid before anything starts
+    }
+    if (dryRun) {
+      return dryRun(config, spec, range);
     }
     try (LakeLock lock =
             LakeLock.acquire(
@@ -152,6 +169,45 @@ final class BackfillCommand implements Callable<Integer> {
               rows,
               config.tablePath(spec));
     }
+    return 0;
+  }
+
+  /** What the backfill would do; no lock, nothing read from Kafka or bronze, nothing written. */
+  private int dryRun(TidemarkConfig config, PipelineSpec spec, WindowRange range) {
+    SparkSession spark = SparkSessionFactory.create(config, "tidemark-backfill-dry-run");
+    new PipelineValidator(spark).validateAll(List.of(spec));
+    BackfillRunner runner =
+        new BackfillRunner(
+            spark, config, source != null ? source : ReplaySource.defaultFor(spark, config, spec));
+    Optional<BackfillRunner.OpenWindows> open = runner.openAppendWindows(spec, range);
+    if (open.isPresent() && !force) {
+      throw new IllegalArgumentException(refusal(range, open.get()));
+    }
+    List<BackfillRunner.PlannedChunk> chunks = runner.plan(spec, range, chunk);
+    PrintWriter out = output.out();
+    out.printf(
+        "backfill %s %s dry run: would read %s and replace rows of %s in %d chunk%s%n",
+        pipeline,
+        range,
+        runner.source().label(),
+        config.tablePath(spec),
+        chunks.size(),
+        chunks.size() == 1 ? "" : "s");
+    long total = 0;
+    for (BackfillRunner.PlannedChunk c : chunks) {
+      if (c.doneEarlier()) {
+        out.printf(
+            "  chunk %d/%d %s: skipped, done by an earlier run%n", c.index(), c.total(), c.range());
+      } else {
+        total += c.rowsToReplace();
+        out.printf(
+            "  chunk %d/%d %s: would replace %d rows%n",
+            c.index(), c.total(), c.range(), c.rowsToReplace());
+      }
+    }
+    out.printf(
+        "backfill %s %s dry run: %d rows would be replaced; nothing was written%n",
+        pipeline, range, total);
     return 0;
   }
 

@@ -80,6 +80,7 @@ public final class TidemarkCli implements Callable<Integer> {
     cli.addSubcommand(new ResetCommand());
     cli.addSubcommand(new IngestCommand());
     cli.addSubcommand(new ValidateCommand());
+    cli.addSubcommand(new ExplainCommand());
     cli.addSubcommand(new InitCommand());
     cli.addSubcommand(new CompletionCommand());
     cli.addSubcommand(new StatusCommand());

@@ -1,6 +1,7 @@
 package dev.tidemark.run;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.tidemark.config.OutputMode;
@@ -133,16 +134,7 @@ public final class BackfillRunner {
   public List<Chunk> run(
       PipelineSpec spec, WindowRange range, Duration chunkSize, Consumer<Chunk> progress) {
     List<WindowRange> chunks = chunkSize == null ? List.of(range) : range.chunks(chunkSize);
-    String key =
-        range.from().toEpochMilli()
-            + "-"
-            + range.to().toEpochMilli()
-            + "-"
-            + (chunkSize == null ? "whole" : Long.toString(chunkSize.toSeconds()));
-    BackfillJournal journal =
-        BackfillJournal.open(
-            LakeFileSystem.of(config),
-            LakeFileSystem.bookkeeping(config, "backfills", spec.name(), key));
+    BackfillJournal journal = journal(spec, range, chunkSize);
     if (journal.doneCount() > 0) {
       LOG.info(
           "resuming backfill {} {}: {} of {} chunks were done by an earlier run",
@@ -183,6 +175,67 @@ public final class BackfillRunner {
     }
     journal.finish();
     return outcomes;
+  }
+
+  /** The journal of a backfill of {@code range} in chunks of {@code chunkSize} (null: whole). */
+  private BackfillJournal journal(PipelineSpec spec, WindowRange range, Duration chunkSize) {
+    String key =
+        range.from().toEpochMilli()
+            + "-"
+            + range.to().toEpochMilli()
+            + "-"
+            + (chunkSize == null ? "whole" : Long.toString(chunkSize.toSeconds()));
+    return BackfillJournal.open(
+        LakeFileSystem.of(config),
+        LakeFileSystem.bookkeeping(config, "backfills", spec.name(), key));
+  }
+
+  /**
+   * One chunk of a backfill that {@code --dry-run} describes.
+   *
+   * @param rowsToReplace the rows of the table the chunk's commit would replace: those whose window
+   *     start lies in the chunk's range now (0 when the table does not exist yet)
+   * @param doneEarlier an earlier, interrupted run of the same backfill committed this chunk, so a
+   *     rerun skips it
+   */
+  public record PlannedChunk(
+      int index, int total, WindowRange range, long rowsToReplace, boolean doneEarlier) {}
+
+  /**
+   * What {@link #run(PipelineSpec, WindowRange, Duration, Consumer)} would do, without doing it:
+   * its chunks and, for each, the rows of the table it would replace, counted in one read of the
+   * table. Reads the table and the backfill's journal; writes nothing.
+   */
+  public List<PlannedChunk> plan(PipelineSpec spec, WindowRange range, Duration chunkSize) {
+    List<WindowRange> chunks = chunkSize == null ? List.of(range) : range.chunks(chunkSize);
+    long from = range.from().toEpochMilli();
+    long step = chunkSize == null ? range.to().toEpochMilli() - from : chunkSize.toMillis();
+    Map<Long, Long> rows = new HashMap<>();
+    String table = config.tablePath(spec);
+    if (DeltaTable.isDeltaTable(spark, table)) {
+      String start = "`" + spec.window().startColumn() + "`";
+      spark
+          .read()
+          .format("delta")
+          .load(table)
+          .where(range.predicate())
+          .groupBy(
+              expr(String.format("floor((unix_millis(%s) - %d) / %d)", start, from, step))
+                  .cast("long")
+                  .as("chunk"))
+          .count()
+          .collectAsList()
+          .forEach(r -> rows.put(r.getLong(0), r.getLong(1)));
+    }
+    BackfillJournal journal = journal(spec, range, chunkSize);
+    List<PlannedChunk> planned = new ArrayList<>();
+    for (int i = 0; i < chunks.size(); i++) {
+      WindowRange c = chunks.get(i);
+      planned.add(
+          new PlannedChunk(
+              i + 1, chunks.size(), c, rows.getOrDefault((long) i, 0L), journal.isDone(c)));
+    }
+    return planned;
   }
 
   public Result run(PipelineSpec spec, WindowRange range) {
@@ -250,6 +303,7 @@ public final class BackfillRunner {
                       .and(col(start).lt(lit(Timestamp.from(range.to())))));
     }
     String table = config.tablePath(spec);
+    LakeManifest.record(config, spec);
     DeltaTableInit.ensure(spark, table, rows.schema(), spec.sink().partitionBy());
     DeltaReplaceSink.replace(rows, table, range.predicate());
 

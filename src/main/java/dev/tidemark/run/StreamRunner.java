@@ -60,6 +60,7 @@ public final class StreamRunner {
     TriggerSpec effective = trigger != null ? trigger : spec.sink().trigger();
     refuseForeignTables(spec);
     KafkaReachability.await(config, spec);
+    LakeManifest.record(config, spec);
     SlicedAggregation.Analysis sliced = analysis(spec);
     if (sliced.sliced()) {
       // After a full refresh (PipelineReset), a new query starts where bronze ended.

@@ -1,12 +1,19 @@
-"""Shared setup for the Tidemark notebooks: where the lake is, how to open it, where figures go.
+"""Tidemark's lake from Python: every pipeline's tables by name, read with delta-rs (no JVM) or PySpark.
 
-Every notebook starts with ``import tidemark_lake as lake`` and uses only what is here, so the
-lake location, the Spark/Delta setup and the S3 settings live in one place.
+Install from a checkout: ``pip install ./python`` (``pip install './python[spark]'`` adds PySpark
+and delta-spark). The notebooks start with ``import tidemark_lake as lake``.
+
+Pipelines are found in the lake itself: Tidemark records each pipeline it streams, backfills or
+resets in ``LAKE/_tidemark/pipelines.json`` (table path, quarantine path, output mode, keys,
+window), so ``lake.read("orders")`` works for any pipeline written to the lake, with no
+configuration files and no JDK.
 
 Environment variables (all optional):
   TIDEMARK_LAKE     lake root: a local path, file:/..., or s3a://bucket/prefix
-                    (default: ../target/tidemark-lake next to this folder, what `scripts/tidemark demo` writes)
-  TIDEMARK_FIGURES  folder the notebooks save their PNG figures to (default: ../target/notebook-figures)
+                    (default: target/tidemark-lake of the checkout, what `scripts/tidemark demo` writes)
+  TIDEMARK_HOME     the Tidemark checkout (default: found from the working folder or this file);
+                    relative lake paths and the PySpark jars (target/classpath.txt) are taken from it
+  TIDEMARK_FIGURES  folder the notebooks save their PNG figures to (default: target/notebook-figures)
   AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION
                     used when the lake is on S3 (MinIO or AWS); never printed
   TIDEMARK_SPARK_MASTER, TIDEMARK_SPARK_DRIVER_MEMORY
@@ -20,16 +27,26 @@ from datetime import timezone
 from pathlib import Path
 from urllib.parse import urlparse
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent
-REPO_ROOT = NOTEBOOK_DIR.parent
 
-# Pipeline name (as in conf/pipelines) -> gold table path under the lake root.
-GOLD_TABLES = {
-    "card-velocity": "gold/card_velocity",
-    "sensor-readings": "gold/sensor_minutes",
-    "page-analytics": "gold/page_views_5m",
-}
+
+def _find_checkout() -> Path:
+    """TIDEMARK_HOME, else the first folder holding pom.xml and conf/ from the working folder or
+    this file upwards (an editable install or a run from the checkout), else the working folder."""
+    if os.environ.get("TIDEMARK_HOME", "").strip():
+        return Path(os.environ["TIDEMARK_HOME"]).resolve()
+    for start in (Path.cwd().resolve(), Path(__file__).resolve().parent):
+        for folder in (start, *start.parents):
+            if (folder / "pom.xml").is_file() and (folder / "conf").is_dir():
+                return folder
+    return Path.cwd().resolve()
+
+
+REPO_ROOT = _find_checkout()
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+
 METRICS_TABLE = "_metrics/streaming"
+# The manifest Tidemark writes into the lake (dev.tidemark.run.LakeManifest).
+MANIFEST = "_tidemark/pipelines.json"
 
 # Jars PySpark does not bundle, taken from the pipeline's own Maven classpath (target/classpath.txt,
 # written by the build) so that notebooks read the lake with exactly the Delta the pipeline writes
@@ -67,21 +84,47 @@ def is_s3() -> bool:
     return lake_root().startswith("s3a://")
 
 
+def pipelines() -> dict[str, dict]:
+    """Every pipeline the lake has, by name, from the lake's manifest (_tidemark/pipelines.json):
+    its gold table name and path, quarantine path, output mode, keys, topics and window. Empty
+    when nothing has been streamed or backfilled into the lake yet."""
+    import json
+
+    filesystem_, base = filesystem()
+    location = base + "/" + MANIFEST
+    try:
+        with filesystem_.open_input_stream(location) as f:
+            return dict(json.loads(f.read().decode("utf-8")).get("pipelines", {}))
+    except FileNotFoundError:
+        return {}
+    except OSError as e:  # pyarrow's S3 filesystem reports a missing key as OSError
+        if "not found" in str(e).lower() or "does not exist" in str(e).lower():
+            return {}
+        raise
+
+
+def pipeline(name: str) -> dict:
+    """One pipeline's manifest entry; KeyError naming the pipelines the lake has."""
+    known = pipelines()
+    if name not in known:
+        raise KeyError(f"no pipeline {name!r} in the lake {lake_root()} (its {MANIFEST} lists {sorted(known)})")
+    return known[name]
+
+
 def _relative(name: str) -> str:
-    return GOLD_TABLES.get(name, name).strip("/")
+    known = pipelines()
+    return (known[name]["path"] if name in known else name).strip("/")
 
 
 def table_path(name: str) -> str:
-    """Path of a table for Spark: a pipeline name (card-velocity) or a path under the lake root
-    (gold/card_velocity, _metrics/streaming)."""
+    """Path of a table for Spark: a pipeline name (card-velocity, any pipeline in the lake's
+    manifest) or a path under the lake root (gold/card_velocity, _metrics/streaming)."""
     return lake_root() + "/" + _relative(name)
 
 
-def quarantine_path(pipeline: str) -> str:
-    """Quarantine table of a pipeline (quarantine/<pipeline-name>) for Spark."""
-    if pipeline not in GOLD_TABLES:
-        raise KeyError(f"unknown pipeline {pipeline!r}; known: {sorted(GOLD_TABLES)}")
-    return lake_root() + "/quarantine/" + pipeline
+def quarantine_path(name: str) -> str:
+    """Quarantine table of a pipeline (from the lake's manifest) for Spark."""
+    return lake_root() + "/" + pipeline(name)["quarantine"].strip("/")
 
 
 def rust_uri(path: str) -> str:
@@ -142,6 +185,20 @@ def optional_delta_table(name: str):
         return DeltaTable(uri, storage_options=storage_options())
     except Exception:  # missing bucket/prefix, unreachable store: treat as absent
         return None
+
+
+def read(name: str, engine: str = "deltalake", version: int | None = None):
+    """A pipeline's gold table (or a table path under the lake root) as a pandas DataFrame read by
+    delta-rs (engine="deltalake": no JVM), or as a PySpark DataFrame (engine="spark", the session
+    of spark_session())."""
+    if engine == "deltalake":
+        return delta_table(name, version=version).to_pandas()
+    if engine == "spark":
+        reader = spark_session().read.format("delta")
+        if version is not None:
+            reader = reader.option("versionAsOf", version)
+        return reader.load(table_path(name))
+    raise ValueError(f"engine {engine!r}: use 'deltalake' or 'spark'")
 
 
 def filesystem(s3: bool | None = None):
