@@ -14,6 +14,7 @@ import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.BronzeRecords;
 import dev.tidemark.pipeline.EventDecoder;
+import dev.tidemark.pipeline.KafkaMetadata;
 import dev.tidemark.pipeline.SlicedAggregation;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.source.KafkaClients;
@@ -117,7 +118,7 @@ public final class PipelineReset {
       Dataset<Row> one = spark.read().format("delta").load(config.bronzePath(topic));
       bronze = bronze == null ? one : bronze.unionByName(one);
     }
-    Dataset<Row> records = BronzeRecords.asKafkaRecords(bronze);
+    Dataset<Row> records = BronzeRecords.asKafkaRecords(bronze, KafkaMetadata.usedBy(spec));
     String startingOffsets = startingOffsets(spec, records);
     EventDecoder decoder = EventDecoder.of(spec);
     Dataset<Row> events = decoder.accepted(decoder.decode(records));

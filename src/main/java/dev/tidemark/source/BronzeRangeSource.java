@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.BronzeRecords;
+import dev.tidemark.pipeline.KafkaMetadata;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -43,6 +44,7 @@ public final class BronzeRangeSource {
             col(BronzeRecords.INGEST_DATE)
                 .geq(lit(firstDate))
                 .and(col("timestamp").geq(lit(Timestamp.from(from))))
-                .and(col("timestamp").lt(lit(Timestamp.from(to))))));
+                .and(col("timestamp").lt(lit(Timestamp.from(to))))),
+        KafkaMetadata.usedBy(spec));
   }
 }

@@ -2,13 +2,15 @@ package dev.tidemark.source;
 
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.pipeline.KafkaMetadata;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The spark-sql-kafka options for one pipeline, in one order of precedence: Tidemark's own
  * (bootstrap servers, topics), then {@code tidemark.kafka.options}, then the pipeline's {@code
- * source.options}.
+ * source.options}; {@code includeHeaders} last, for a pipeline whose SQL uses the Kafka metadata
+ * ({@link KafkaMetadata}), and only for it.
  */
 final class KafkaOptions {
   private KafkaOptions() {}
@@ -19,6 +21,9 @@ final class KafkaOptions {
     options.put("subscribe", String.join(",", spec.source().topics()));
     options.putAll(config.kafkaOptions());
     options.putAll(spec.source().options());
+    if (KafkaMetadata.usedBy(spec)) {
+      options.put("includeHeaders", "true");
+    }
     return options;
   }
 
