@@ -65,6 +65,15 @@ final class PipelineFileReader {
     WindowSpec window = readWindow(r);
     SinkSpec sink = readSink(r, name);
     String generator = r.string(DEMO_GENERATOR, "");
+    if (generator != null && !generator.isEmpty() && source.hasPattern()) {
+      r.problem(
+          DEMO_GENERATOR,
+          "needs "
+              + SOURCE_TOPICS
+              + ": the generator writes to the pipeline's first topic, and "
+              + SOURCE_TOPIC_PATTERN
+              + " names none");
+    }
     Map<String, String> expectations = readExpectations(r);
 
     if (sink != null && window != null && !sink.keys().contains(window.startColumn())) {

@@ -302,13 +302,19 @@ public final class BackfillRunner {
               aggregation.slices(inRange), range.from().toEpochMilli(), range.to().toEpochMilli());
     } else {
       String start = spec.window().startColumn();
+      Dataset<Row> result = new PipelineQuery(spec).apply(inRange);
+      if (spec.window().type() == WindowSpec.Type.SESSION) {
+        // Spark's optimizer pushes a filter on a session's start below the merge of sessions, onto
+        // each event's own [t, t + gap) window: every event from the range's end on was dropped,
+        // cutting short the sessions that go on past it. A (lazy) local checkpoint keeps the
+        // filter above the merge.
+        result = result.localCheckpoint(false);
+      }
       rows =
-          new PipelineQuery(spec)
-              .apply(inRange)
-              .where(
-                  col(start)
-                      .geq(lit(Timestamp.from(range.from())))
-                      .and(col(start).lt(lit(Timestamp.from(range.to())))));
+          result.where(
+              col(start)
+                  .geq(lit(Timestamp.from(range.from())))
+                  .and(col(start).lt(lit(Timestamp.from(range.to())))));
     }
     String table = config.tablePath(spec);
     DeltaTableInit.ensure(spark, table, rows.schema(), spec.sink().partitionBy());

@@ -167,6 +167,14 @@ class ConfigLoaderTest {
     e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(bad.write()));
     assertProblem(e, bad.pipelineFile(), "source.topic-pattern", "not a Java regular expression");
 
+    PipelineFixture generated =
+        new PipelineFixture(dir)
+            .replaceInPipeline(
+                "topics = [payments]",
+                "topic-pattern = \"payments-.*\"\n}\ndemo.generator = card-transactions\nsource {");
+    e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(generated.write()));
+    assertProblem(e, generated.pipelineFile(), "demo.generator", "needs source.topics");
+
     PipelineFixture neither = new PipelineFixture(dir).replaceInPipeline("topics = [payments]", "");
     e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(neither.write()));
     assertProblem(e, neither.pipelineFile(), "source.topics", "(or source.topic-pattern)");

@@ -32,9 +32,11 @@ import org.junit.jupiter.api.Test;
  * Session windows end to end on the real broker: an append-mode pipeline grouping by {@code
  * session_window} runs on Spark's stateful aggregation (it has no sliced form), and a backfill from
  * Kafka writes the same sessions as the stream, including a session that goes on long after the
- * backfill range's end plus one gap. Before, the backfill read event times only up to the range's
- * end plus the gap and wrote that session cut short (9 transactions instead of 11, ending 12:38
- * instead of 12:46). Update mode is refused by validate (Spark's own check).
+ * backfill range's end plus one gap. Before, the backfill wrote that session cut short: 8
+ * transactions ending 12:34 instead of 11 ending 12:46 (Spark pushed the filter on the range's
+ * session starts below the merge of sessions, dropping every event from the range's end on; and the
+ * read stopped one gap after the range's end anyway). Update mode is refused by validate (Spark's
+ * own check).
  */
 class SessionWindowIT {
   static final String SQL =
