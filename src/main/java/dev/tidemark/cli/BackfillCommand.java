@@ -152,8 +152,10 @@ final class BackfillCommand implements Callable<Integer> {
               source != null
                   ? " (--source)"
                   : from == ReplaySource.BRONZE
-                      ? " (bronze tables exist for " + spec.source().topics() + ")"
-                      : " (no bronze table for every topic of " + spec.source().topics() + ")");
+                      ? " (bronze tables exist for " + spec.source().describeTopics() + ")"
+                      : " (no bronze table for every topic of "
+                          + spec.source().describeTopics()
+                          + ")");
       List<BackfillRunner.Chunk> chunks = runner.run(spec, range, chunk, this::report);
       long rows =
           chunks.stream().filter(c -> !c.skipped()).mapToLong(c -> c.result().rowsWritten()).sum();

@@ -54,7 +54,7 @@ final class IngestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TidemarkConfig config = conf.load();
     List<PipelineSpec> selected = config.select(pipelines);
-    Set<String> topics = new LinkedHashSet<>(BronzeIngest.topicsOf(selected));
+    Set<String> topics = new LinkedHashSet<>(BronzeIngest.topicsOf(config, selected));
     PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-ingest", selected);
     RunningBronze bronze =
         new BronzeIngest(runtime.spark(), config)

@@ -8,6 +8,7 @@ import dev.tidemark.ops.PipelineStatus;
 import dev.tidemark.ops.StatusReader;
 import dev.tidemark.ops.VacuumGuard;
 import dev.tidemark.run.SparkSessionFactory;
+import dev.tidemark.source.PipelineTopics;
 import io.delta.tables.DeltaTable;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,7 +85,8 @@ final class MaintainCommand implements Callable<Integer> {
     List<String> bronzeTopics =
         noBronze || !config.bronze().enabled()
             ? List.of()
-            : spec.source().topics().stream()
+            : PipelineTopics.inBronze(spark.sparkContext().hadoopConfiguration(), config, spec)
+                .stream()
                 .filter(t -> DeltaTable.isDeltaTable(spark, config.bronzePath(t)))
                 .toList();
     if (retain != null) { // refuses with the reason, before any work

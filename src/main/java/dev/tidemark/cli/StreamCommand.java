@@ -134,7 +134,7 @@ final class StreamCommand implements Callable<Integer> {
       started =
           config.bronze().enabled()
               ? new BronzeIngest(runtime.spark(), config)
-                  .start(BronzeIngest.topicsOf(selected), bronzeTrigger)
+                  .start(BronzeIngest.topicsOf(config, selected), bronzeTrigger)
               : RunningBronze.none();
     } catch (Exception e) {
       running.forEach(StreamCommand::stopQuietly);

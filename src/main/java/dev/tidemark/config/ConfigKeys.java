@@ -37,6 +37,7 @@ public final class ConfigKeys {
   public static final String NAME = "name";
   public static final String DESCRIPTION = "description";
   public static final String SOURCE_TOPICS = "source.topics";
+  public static final String SOURCE_TOPIC_PATTERN = "source.topic-pattern";
   public static final String SOURCE_FORMAT = "source.format";
   public static final String SOURCE_SCHEMA = "source.schema";
   public static final String SOURCE_EVENT_TIME = "source.event-time";
@@ -82,6 +83,7 @@ public final class ConfigKeys {
           NAME,
           DESCRIPTION,
           SOURCE_TOPICS,
+          SOURCE_TOPIC_PATTERN,
           SOURCE_FORMAT,
           SOURCE_SCHEMA,
           SOURCE_EVENT_TIME,

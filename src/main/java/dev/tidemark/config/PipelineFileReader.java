@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -64,6 +65,15 @@ final class PipelineFileReader {
     WindowSpec window = readWindow(r);
     SinkSpec sink = readSink(r, name);
     String generator = r.string(DEMO_GENERATOR, "");
+    if (generator != null && !generator.isEmpty() && source.hasPattern()) {
+      r.problem(
+          DEMO_GENERATOR,
+          "needs "
+              + SOURCE_TOPICS
+              + ": the generator writes to the pipeline's first topic, and "
+              + SOURCE_TOPIC_PATTERN
+              + " names none");
+    }
     Map<String, String> expectations = readExpectations(r);
 
     if (sink != null && window != null && !sink.keys().contains(window.startColumn())) {
@@ -99,8 +109,23 @@ final class PipelineFileReader {
 
   private static SourceSpec readSource(ConfigReader r) {
     List<String> topics = r.strings(SOURCE_TOPICS, List.of());
-    if (topics.isEmpty()) {
-      r.problem(SOURCE_TOPICS, "is required: the Kafka topics to read, e.g. [card-transactions]");
+    String pattern = r.string(SOURCE_TOPIC_PATTERN, null);
+    if (topics.isEmpty() && pattern == null) {
+      r.problem(
+          SOURCE_TOPICS,
+          "is required (or "
+              + SOURCE_TOPIC_PATTERN
+              + "): the Kafka topics to read, e.g. [card-transactions]");
+    } else if (!topics.isEmpty() && pattern != null) {
+      r.problem(
+          SOURCE_TOPIC_PATTERN,
+          "give either "
+              + SOURCE_TOPICS
+              + " or "
+              + SOURCE_TOPIC_PATTERN
+              + ", not both: the topics are named or matched, not both");
+    } else if (pattern != null) {
+      patternProblem(pattern).ifPresent(problem -> r.problem(SOURCE_TOPIC_PATTERN, problem));
     }
     for (String topic : topics) {
       topicProblem(topic).ifPresent(problem -> r.problem(SOURCE_TOPICS, problem));
@@ -125,7 +150,7 @@ final class PipelineFileReader {
     Duration maxAhead =
         r.optionalDuration(SOURCE_MAX_EVENT_TIME_AHEAD)
             .orElse(SourceSpec.DEFAULT_MAX_EVENT_TIME_AHEAD);
-    return new SourceSpec(topics, format, ddl, eventTime, watermark, options, maxAhead);
+    return new SourceSpec(topics, format, ddl, eventTime, watermark, options, maxAhead, pattern);
   }
 
   static StructType parseSchema(ConfigReader r, String ddl) {
@@ -286,6 +311,25 @@ final class PipelineFileReader {
               + "' is not a legal Kafka topic name: only ASCII letters, digits, '.', '_' and '-'");
     }
     return Optional.empty();
+  }
+
+  /** Why {@code pattern} cannot be a topic pattern (a Java regular expression), if it cannot. */
+  static Optional<String> patternProblem(String pattern) {
+    if (pattern.isBlank()) {
+      return Optional.of("a topic pattern cannot be empty");
+    }
+    try {
+      Pattern.compile(pattern);
+      return Optional.empty();
+    } catch (PatternSyntaxException e) {
+      return Optional.of(
+          "'"
+              + pattern
+              + "' is not a Java regular expression: "
+              + firstLine(e.getDescription())
+              + " near index "
+              + e.getIndex());
+    }
   }
 
   /** A lake-relative path without empty or {@code .} segments and without a trailing slash. */

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Where a pipeline's events come from and how to read them.
  *
- * @param topics Kafka topics to subscribe to
+ * @param topics Kafka topics to subscribe to; empty when {@code topicPattern} is given
  * @param format payload format; only {@code json} today
  * @param schemaDdl payload schema as a Spark DDL string
  * @param eventTimeColumn TIMESTAMP column of the payload that carries event time
@@ -17,6 +17,8 @@ import java.util.Map;
  * @param maxEventTimeAhead how far an event time may be after the record's Kafka timestamp; a later
  *     one is a wrong clock, and would move the watermark past every event to come, so the record is
  *     quarantined (stream, backfill and repair alike)
+ * @param topicPattern instead of {@code topics}, a Java regular expression that a topic's whole
+ *     name must match (Kafka's {@code subscribePattern}), or null
  */
 public record SourceSpec(
     List<String> topics,
@@ -25,27 +27,85 @@ public record SourceSpec(
     String eventTimeColumn,
     Duration watermarkDelay,
     Map<String, String> options,
-    Duration maxEventTimeAhead) {
+    Duration maxEventTimeAhead,
+    String topicPattern) {
 
   /** The default of {@code source.max-event-time-ahead}. */
   public static final Duration DEFAULT_MAX_EVENT_TIME_AHEAD = Duration.ofMinutes(15);
 
-  /** The same source reading other topics. */
+  /** A source of named topics. */
+  public SourceSpec(
+      List<String> topics,
+      String format,
+      String schemaDdl,
+      String eventTimeColumn,
+      Duration watermarkDelay,
+      Map<String, String> options,
+      Duration maxEventTimeAhead) {
+    this(
+        topics,
+        format,
+        schemaDdl,
+        eventTimeColumn,
+        watermarkDelay,
+        options,
+        maxEventTimeAhead,
+        null);
+  }
+
+  /** Whether the topics are given by {@link #topicPattern} rather than by name. */
+  public boolean hasPattern() {
+    return topicPattern != null;
+  }
+
+  /** For messages: {@code [a, b]}, or {@code topics matching 'p'}. */
+  public String describeTopics() {
+    return hasPattern() ? "topics matching '" + topicPattern + "'" : topics.toString();
+  }
+
+  /** The same source reading other topics (by name, whatever it read before). */
   public SourceSpec withTopics(List<String> newTopics) {
     return new SourceSpec(
-        newTopics, format, schemaDdl, eventTimeColumn, watermarkDelay, options, maxEventTimeAhead);
+        newTopics,
+        format,
+        schemaDdl,
+        eventTimeColumn,
+        watermarkDelay,
+        options,
+        maxEventTimeAhead,
+        null);
+  }
+
+  /** The same source reading the topics that match {@code pattern}. */
+  public SourceSpec withTopicPattern(String pattern) {
+    return new SourceSpec(
+        List.of(),
+        format,
+        schemaDdl,
+        eventTimeColumn,
+        watermarkDelay,
+        options,
+        maxEventTimeAhead,
+        pattern);
   }
 
   /** The same source with other Kafka source options. */
   public SourceSpec withOptions(Map<String, String> newOptions) {
     return new SourceSpec(
-        topics, format, schemaDdl, eventTimeColumn, watermarkDelay, newOptions, maxEventTimeAhead);
+        topics,
+        format,
+        schemaDdl,
+        eventTimeColumn,
+        watermarkDelay,
+        newOptions,
+        maxEventTimeAhead,
+        topicPattern);
   }
 
   /** The same source with another bound on event times ahead of their Kafka timestamp. */
   public SourceSpec withMaxEventTimeAhead(Duration bound) {
     return new SourceSpec(
-        topics, format, schemaDdl, eventTimeColumn, watermarkDelay, options, bound);
+        topics, format, schemaDdl, eventTimeColumn, watermarkDelay, options, bound, topicPattern);
   }
 
   /** Secret-looking options print as [redacted]. */
@@ -65,6 +125,7 @@ public record SourceSpec(
         + Secrets.redact(options)
         + ", maxEventTimeAhead="
         + maxEventTimeAhead
+        + (hasPattern() ? ", topicPattern=" + topicPattern : "")
         + "]";
   }
 }

@@ -110,7 +110,7 @@ public final class DemoCommand implements Callable<Integer> {
       for (PipelineSpec spec : pipelines) {
         running.add(streams.start(spec, TriggerSpec.availableNowTrigger()));
       }
-      List<String> topics = BronzeIngest.topicsOf(pipelines);
+      List<String> topics = BronzeIngest.topicsOf(config, pipelines);
       RunningBronze bronze =
           config.bronze().enabled()
               ? new BronzeIngest(runtime.spark(), config)

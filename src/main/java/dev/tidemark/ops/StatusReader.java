@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.source.PipelineTopics;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -132,7 +133,9 @@ public final class StatusReader {
         last == null ? null : last.getLong(last.fieldIndex("state_rows")),
         quarantined,
         late,
-        spec.source().topics().stream().map(this::bronze).toList(),
+        PipelineTopics.inBronze(spark.sparkContext().hadoopConfiguration(), config, spec).stream()
+            .map(this::bronze)
+            .toList(),
         warnings);
   }
 

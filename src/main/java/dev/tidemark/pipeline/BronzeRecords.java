@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.to_date;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -34,6 +35,18 @@ public final class BronzeRecords {
 
   /** Bronze rows as the Kafka source's records, so the same decoder runs on both. */
   public static Dataset<Row> asKafkaRecords(Dataset<Row> bronze) {
-    return bronze.select(KAFKA_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+    return asKafkaRecords(bronze, false);
+  }
+
+  /**
+   * Bronze rows as the Kafka source's records, with their {@code headers} when {@code headers} (for
+   * a pipeline that uses the Kafka metadata, as its Kafka reads use {@code includeHeaders}).
+   */
+  public static Dataset<Row> asKafkaRecords(Dataset<Row> bronze, boolean headers) {
+    List<String> columns = new ArrayList<>(KAFKA_COLUMNS);
+    if (headers) {
+      columns.add(KafkaMetadata.HEADERS);
+    }
+    return bronze.select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
   }
 }

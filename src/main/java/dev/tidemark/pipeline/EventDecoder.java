@@ -91,17 +91,27 @@ public final class EventDecoder {
   private final StructType parseSchema;
   private final StructType textSchema;
   private final Map<String, String> expectations;
+  private final boolean metadata;
+  private final StructType eventSchema;
 
   /** A decoder for the source's schema, without expectations. */
   public EventDecoder(SourceSpec source) {
     this(source, Map.of());
   }
 
+  /** A decoder for the source's schema and {@code expectations}, without Kafka metadata. */
+  public EventDecoder(SourceSpec source, Map<String, String> expectations) {
+    this(source, expectations, false);
+  }
+
   /**
    * A decoder for the source's schema that also rejects events failing one of {@code expectations}
-   * (name to SQL condition over the event columns, checked in the map's order).
+   * (name to SQL condition over the event columns, checked in the map's order); with {@code
+   * metadata}, the events also carry the record's Kafka metadata as {@link KafkaMetadata#COLUMN},
+   * which the raw records' {@code headers} column (Kafka's {@code includeHeaders}) must then be
+   * given for.
    */
-  public EventDecoder(SourceSpec source, Map<String, String> expectations) {
+  public EventDecoder(SourceSpec source, Map<String, String> expectations, boolean metadata) {
     this.source = source;
     this.schema = StructType.fromDDL(source.schemaDdl());
     this.parseSchema = schema.add(CORRUPT, DataTypes.StringType, true);
@@ -111,24 +121,52 @@ public final class EventDecoder {
     }
     this.textSchema = text;
     this.expectations = expectations;
+    this.metadata = metadata;
+    this.eventSchema =
+        metadata ? schema.add(KafkaMetadata.COLUMN, KafkaMetadata.TYPE, false) : schema;
   }
 
-  /** The decoder of a pipeline: its source's schema and its expectations. */
+  /**
+   * The decoder of a pipeline: its source's schema, its expectations, and the Kafka metadata when
+   * its SQL or expectations use it ({@link KafkaMetadata#usedBy}).
+   */
   public static EventDecoder of(PipelineSpec spec) {
-    return new EventDecoder(spec.source(), spec.expectations());
+    return new EventDecoder(spec.source(), spec.expectations(), KafkaMetadata.usedBy(spec));
   }
 
-  /** The typed event schema: exactly the declared payload schema. */
+  /** The typed payload schema: exactly the declared schema. */
   public StructType schema() {
     return schema;
   }
 
   /**
+   * The columns of the view {@code events} the SQL and expectations see: the payload schema, and
+   * {@link KafkaMetadata#COLUMN} when this decoder carries the metadata.
+   */
+  public StructType eventSchema() {
+    return eventSchema;
+  }
+
+  /** Whether the events carry {@link KafkaMetadata#COLUMN}. */
+  public boolean carriesMetadata() {
+    return metadata;
+  }
+
+  /**
    * Decodes raw records (columns {@code key, value, topic, partition, offset, timestamp}, and any
-   * others): the declared event columns, {@link #REASON} (null when the record is a good event) and
-   * the raw record as the struct {@link #RAW}.
+   * others): the declared event columns, {@link KafkaMetadata#COLUMN} if carried, {@link #REASON}
+   * (null when the record is a good event) and the raw record as the struct {@link #RAW}.
+   *
+   * @throws IllegalArgumentException when the metadata is carried and {@code raw} has no {@code
+   *     headers} column
    */
   public Dataset<Row> decode(Dataset<Row> raw) {
+    if (metadata && !Arrays.asList(raw.columns()).contains(KafkaMetadata.HEADERS)) {
+      throw new IllegalArgumentException(
+          "the pipeline's SQL uses "
+              + KafkaMetadata.COLUMN
+              + ", but the raw records have no headers column (read Kafka with includeHeaders)");
+    }
     Column[] rawColumns =
         Arrays.stream(raw.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
     Column payload =
@@ -138,12 +176,14 @@ public final class EventDecoder {
             Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT));
     Dataset<Row> parsed =
         raw.select(struct(rawColumns).as(RAW), inline(array(struct(payload.as(PAYLOAD)))));
-    Column[] fields = new Column[schema.fields().length + 2];
-    fields[0] = col(RAW);
-    fields[1] = col(PAYLOAD);
-    for (int i = 0; i < schema.fields().length; i++) {
-      String f = schema.fields()[i].name();
-      fields[i + 2] = col(PAYLOAD).getField(f).as(f);
+    // The metadata is projected from the raw struct beside the payload's fields, so expectations
+    // can name it too; without it, the plan is exactly as before.
+    List<Column> fields = new ArrayList<>(List.of(col(RAW), col(PAYLOAD)));
+    for (StructField f : schema.fields()) {
+      fields.add(col(PAYLOAD).getField(f.name()).as(f.name()));
+    }
+    if (metadata) {
+      fields.add(KafkaMetadata.of(col(RAW)).as(KafkaMetadata.COLUMN));
     }
     Column p = col(PAYLOAD);
     Column eventTime = col(source.eventTimeColumn());
@@ -211,13 +251,13 @@ public final class EventDecoder {
                           + " (evaluating it raised an error)"))
               .when(not(verdict), lit("expectation " + e.getKey() + " failed: " + e.getValue()));
     }
-    Column[] out = new Column[schema.fields().length + 2];
-    for (int i = 0; i < schema.fields().length; i++) {
-      out[i] = col("`" + schema.fields()[i].name() + "`");
+    List<Column> out = new ArrayList<>();
+    for (StructField f : eventSchema.fields()) {
+      out.add(col("`" + f.name() + "`"));
     }
-    out[schema.fields().length] = reason.as(REASON);
-    out[schema.fields().length + 1] = col(RAW);
-    return parsed.select(fields).select(out);
+    out.add(reason.as(REASON));
+    out.add(col(RAW));
+    return parsed.select(fields.toArray(Column[]::new)).select(out.toArray(Column[]::new));
   }
 
   /** NaN, Infinity or -Infinity: a FLOAT or DOUBLE column that is not a finite number. */
@@ -312,10 +352,13 @@ public final class EventDecoder {
     return coalesce(candidates);
   }
 
-  /** The good events of a decoded frame, with the declared columns only. */
+  /**
+   * The good events of a decoded frame: the declared columns, and {@link KafkaMetadata#COLUMN} if
+   * carried.
+   */
   public Dataset<Row> accepted(Dataset<Row> decoded) {
     Column[] fields =
-        Arrays.stream(schema.fieldNames()).map(f -> col("`" + f + "`")).toArray(Column[]::new);
+        Arrays.stream(eventSchema.fieldNames()).map(f -> col("`" + f + "`")).toArray(Column[]::new);
     return decoded.where(col(REASON).isNull()).select(fields);
   }
 

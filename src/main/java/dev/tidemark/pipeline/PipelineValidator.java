@@ -75,12 +75,12 @@ public final class PipelineValidator {
                   + notAQuery.get()));
       return problems;
     }
-    EventDecoder decoder = new EventDecoder(spec.source());
-    checkExpectations(spec, decoder.schema(), problems);
+    EventDecoder decoder = EventDecoder.of(spec);
+    checkExpectations(spec, decoder.eventSchema(), problems);
     problems.addAll(WindowDeclaration.check(spec));
     Dataset<Row> result;
     try {
-      result = new PipelineQuery(spec).apply(emptyBatch(decoder.schema()));
+      result = new PipelineQuery(spec).apply(emptyBatch(decoder.eventSchema()));
     } catch (Exception e) { // AnalysisException is thrown undeclared from Scala
       problems.add(problem(spec, "sql-analyzes", String.valueOf(e.getMessage())));
       return problems;
@@ -136,7 +136,7 @@ public final class PipelineValidator {
       PipelineSpec spec, EventDecoder decoder, List<ConfigProblem> problems) {
     // A never-started rate stream shaped like the events lets Spark's own streaming checks run.
     Column[] fields =
-        Arrays.stream(decoder.schema().fields())
+        Arrays.stream(decoder.eventSchema().fields())
             .map(f -> functions.lit(null).cast(f.dataType()).as(f.name()))
             .toArray(Column[]::new);
     Dataset<Row> stream = spark.readStream().format("rate").load().select(fields);

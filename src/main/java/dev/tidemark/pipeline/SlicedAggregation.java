@@ -345,7 +345,7 @@ public final class SlicedAggregation {
       this.spec = spec;
       this.sql = spec.sql();
       List<Row> none = List.of();
-      this.events = spark.createDataFrame(none, new EventDecoder(spec.source()).schema());
+      this.events = spark.createDataFrame(none, EventDecoder.of(spec).eventSchema());
     }
 
     SlicedAggregation build() throws NotSliceable {

@@ -7,8 +7,10 @@ import static org.apache.spark.sql.functions.lit;
 import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.config.WindowSpec;
 import dev.tidemark.pipeline.EventDecoder;
 import dev.tidemark.pipeline.PipelineQuery;
+import dev.tidemark.pipeline.SessionReach;
 import dev.tidemark.pipeline.SlicedAggregation;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.sink.DeltaReplaceSink;
@@ -146,8 +148,10 @@ public final class BackfillRunner {
     List<Chunk> outcomes = new ArrayList<>();
     // Chunks to do: read and decode the whole range once, then write each chunk from it.
     Dataset<Row> events = null;
+    Instant reach = null;
     if (chunks.size() > 1 && chunks.stream().anyMatch(c -> !journal.isDone(c))) {
-      events = events(spec, range, range.eventTimeTo()).persist(StorageLevel.MEMORY_AND_DISK());
+      reach = eventTimeTo(spec, range);
+      events = events(spec, range, reach).persist(StorageLevel.MEMORY_AND_DISK());
     }
     try {
       for (int i = 0; i < chunks.size(); i++) {
@@ -162,7 +166,9 @@ public final class BackfillRunner {
                   i + 1,
                   chunks.size(),
                   c,
-                  events == null ? run(spec, c) : write(spec, c, events, started));
+                  events == null
+                      ? run(spec, c)
+                      : write(spec, c, events, chunkEventTimeTo(spec, c, reach), started));
           journal.markDone(c);
         }
         outcomes.add(outcome);
@@ -250,11 +256,58 @@ public final class BackfillRunner {
    */
   public Result run(PipelineSpec spec, WindowRange range, Instant arrivalUntil) {
     long started = System.nanoTime();
-    Instant readTo = range.eventTimeTo();
+    Instant eventTo = eventTimeTo(spec, range);
+    Instant readTo = eventTo;
     if (arrivalUntil != null && arrivalUntil.isAfter(readTo)) {
       readTo = arrivalUntil.plusMillis(1);
     }
-    return write(spec, range, events(spec, range, readTo), started);
+    return write(spec, range, events(spec, range, readTo), eventTo, started);
+  }
+
+  /**
+   * The end (exclusive) of the event times that can fall in a window starting in {@code range}:
+   * {@link WindowRange#eventTimeTo}, except for session windows, whose sessions starting in the
+   * range can go on past it (see {@link SessionReach}): their read goes on, in doubling steps,
+   * until a gap without any event, or until the newest event time Kafka can hold (a session still
+   * open then is open in the stream too).
+   */
+  private Instant eventTimeTo(PipelineSpec spec, WindowRange range) {
+    Instant to = range.eventTimeTo();
+    if (spec.window().type() != WindowSpec.Type.SESSION) {
+      return to;
+    }
+    Duration gap = spec.window().size();
+    Instant quietFrom = range.to().minus(gap);
+    Instant newest = Instant.now().plus(spec.source().maxEventTimeAhead());
+    Column eventMicros = expr("unix_micros(`" + spec.source().eventTimeColumn() + "`)");
+    Duration step = gap;
+    Instant readEnd = to;
+    while (true) {
+      Dataset<Row> events =
+          decoded(spec, quietFrom, readEnd)
+              .select(eventMicros.as("t"))
+              .where(col("t").geq(micros(quietFrom)).and(col("t").lt(micros(readEnd))));
+      long[] times =
+          events.orderBy("t").collectAsList().stream().mapToLong(r -> r.getLong(0)).toArray();
+      Optional<Instant> end = SessionReach.end(quietFrom, times, gap, readEnd);
+      if (end.isPresent()) {
+        return end.get().isAfter(to) ? end.get() : to;
+      }
+      if (readEnd.isAfter(newest)) {
+        return readEnd;
+      }
+      step = step.multipliedBy(2);
+      readEnd = readEnd.plus(step);
+    }
+  }
+
+  /** A chunk's end of event times: the whole range's {@code reach} for session windows. */
+  private static Instant chunkEventTimeTo(PipelineSpec spec, WindowRange chunk, Instant reach) {
+    return spec.window().type() == WindowSpec.Type.SESSION ? reach : chunk.eventTimeTo();
+  }
+
+  private static long micros(Instant t) {
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
   }
 
   /**
@@ -263,20 +316,27 @@ public final class BackfillRunner {
    * narrowed by event time.
    */
   private Dataset<Row> events(PipelineSpec spec, WindowRange range, Instant readTo) {
+    return decoded(spec, range.eventTimeFrom(), readTo);
+  }
+
+  /**
+   * The good events of the records that reached Kafka in {@code [from, readTo)}, plus the slack.
+   */
+  private Dataset<Row> decoded(PipelineSpec spec, Instant from, Instant readTo) {
     Duration slack = config.kafkaTimestampSlack();
-    Dataset<Row> raw =
-        source.read(spark, config, spec, range.eventTimeFrom().minus(slack), readTo.plus(slack));
+    Dataset<Row> raw = source.read(spark, config, spec, from.minus(slack), readTo.plus(slack));
     EventDecoder decoder = EventDecoder.of(spec);
     return decoder.accepted(decoder.decode(raw));
   }
 
   /**
    * Computes the windows starting in {@code range} from those of {@code events} whose event time
-   * falls in a window of the range, and replaces the range's rows of the table with them.
+   * falls in {@code [range.eventTimeFrom(), eventTo)}, and replaces the range's rows of the table
+   * with them.
    */
-  private Result write(PipelineSpec spec, WindowRange range, Dataset<Row> events, long started) {
+  private Result write(
+      PipelineSpec spec, WindowRange range, Dataset<Row> events, Instant eventTo, long started) {
     Instant eventFrom = range.eventTimeFrom();
-    Instant eventTo = range.eventTimeTo();
     Column eventTime = col("`" + spec.source().eventTimeColumn() + "`");
     Dataset<Row> inRange =
         events.where(
@@ -294,13 +354,19 @@ public final class BackfillRunner {
               aggregation.slices(inRange), range.from().toEpochMilli(), range.to().toEpochMilli());
     } else {
       String start = spec.window().startColumn();
+      Dataset<Row> result = new PipelineQuery(spec).apply(inRange);
+      if (spec.window().type() == WindowSpec.Type.SESSION) {
+        // Spark's optimizer pushes a filter on a session's start below the merge of sessions, onto
+        // each event's own [t, t + gap) window: every event from the range's end on was dropped,
+        // cutting short the sessions that go on past it. A (lazy) local checkpoint keeps the
+        // filter above the merge.
+        result = result.localCheckpoint(false);
+      }
       rows =
-          new PipelineQuery(spec)
-              .apply(inRange)
-              .where(
-                  col(start)
-                      .geq(lit(Timestamp.from(range.from())))
-                      .and(col(start).lt(lit(Timestamp.from(range.to())))));
+          result.where(
+              col(start)
+                  .geq(lit(Timestamp.from(range.from())))
+                  .and(col(start).lt(lit(Timestamp.from(range.to())))));
     }
     String table = config.tablePath(spec);
     LakeManifest.record(config, spec);

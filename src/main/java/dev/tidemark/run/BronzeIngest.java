@@ -8,6 +8,7 @@ import dev.tidemark.sink.DeltaAppendSink;
 import dev.tidemark.sink.DeltaTableInit;
 import dev.tidemark.sink.StreamTarget;
 import dev.tidemark.source.KafkaStreamSource;
+import dev.tidemark.source.PipelineTopics;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -45,9 +46,15 @@ public final class BronzeIngest {
     this.config = config;
   }
 
-  /** The distinct topics of some pipelines, in order. */
-  public static List<String> topicsOf(Collection<PipelineSpec> pipelines) {
-    return pipelines.stream().flatMap(p -> p.source().topics().stream()).distinct().toList();
+  /**
+   * The distinct topics of some pipelines, in order; a topic pattern's as Kafka has them now (see
+   * {@link PipelineTopics#inKafka}: a topic created later is ingested from the next start on).
+   */
+  public static List<String> topicsOf(TidemarkConfig config, Collection<PipelineSpec> pipelines) {
+    return pipelines.stream()
+        .flatMap(p -> PipelineTopics.inKafka(config, p).stream())
+        .distinct()
+        .toList();
   }
 
   /** Starts the ingest of each topic; on any failure, stops what it started and rethrows. */

@@ -14,9 +14,11 @@ import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.BronzeRecords;
 import dev.tidemark.pipeline.EventDecoder;
+import dev.tidemark.pipeline.KafkaMetadata;
 import dev.tidemark.pipeline.SlicedAggregation;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.source.KafkaClients;
+import dev.tidemark.source.PipelineTopics;
 import dev.tidemark.source.ReplaySource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -106,19 +108,21 @@ public final class PipelineReset {
           "reset rebuilds "
               + spec.name()
               + " from bronze, but not every topic of it has a bronze table ("
-              + spec.source().topics()
+              + spec.source().describeTopics()
               + "): run `tidemark ingest -p "
               + spec.name()
               + "` (or a stream with bronze on) first.");
     }
     SlicedAggregation aggregation = analysis.aggregation();
     Dataset<Row> bronze = null;
-    for (String topic : spec.source().topics()) {
+    List<String> topics =
+        PipelineTopics.inBronze(spark.sparkContext().hadoopConfiguration(), config, spec);
+    for (String topic : topics) {
       Dataset<Row> one = spark.read().format("delta").load(config.bronzePath(topic));
       bronze = bronze == null ? one : bronze.unionByName(one);
     }
-    Dataset<Row> records = BronzeRecords.asKafkaRecords(bronze);
-    String startingOffsets = startingOffsets(spec, records);
+    Dataset<Row> records = BronzeRecords.asKafkaRecords(bronze, KafkaMetadata.usedBy(spec));
+    String startingOffsets = startingOffsets(spec, topics, records);
     EventDecoder decoder = EventDecoder.of(spec);
     Dataset<Row> events = decoder.accepted(decoder.decode(records));
     String eventTime = "`" + spec.source().eventTimeColumn() + "`";
@@ -227,11 +231,10 @@ public final class PipelineReset {
    * Spark's {@code startingOffsets} JSON: per partition of the pipeline's topics, the offset after
    * the last record bronze holds, or earliest (-2) for a partition it holds none of.
    */
-  private String startingOffsets(PipelineSpec spec, Dataset<Row> records) {
+  private String startingOffsets(PipelineSpec spec, List<String> topicNames, Dataset<Row> records) {
     Map<String, Map<String, Long>> offsets = new TreeMap<>();
     try (Admin admin = Admin.create(KafkaClients.properties(config, spec))) {
-      Map<String, TopicDescription> topics =
-          admin.describeTopics(spec.source().topics()).allTopicNames().get();
+      Map<String, TopicDescription> topics = admin.describeTopics(topicNames).allTopicNames().get();
       for (TopicDescription t : topics.values()) {
         Map<String, Long> partitions = new TreeMap<>();
         t.partitions().forEach(p -> partitions.put(Integer.toString(p.partition()), -2L));
@@ -242,7 +245,7 @@ public final class PipelineReset {
       throw new IllegalStateException("interrupted while listing the partitions", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException(
-          "cannot list the partitions of " + spec.source().topics() + ": " + e.getCause(), e);
+          "cannot list the partitions of " + topicNames + ": " + e.getCause(), e);
     }
     List<Row> ends = records.groupBy("topic", "partition").agg(max("offset")).collectAsList();
     for (Row r : ends) {

@@ -10,6 +10,7 @@ import dev.tidemark.pipeline.BronzeRecords;
 import dev.tidemark.pipeline.EventDecoder;
 import dev.tidemark.pipeline.LateRecords;
 import dev.tidemark.pipeline.RepairPlan;
+import dev.tidemark.source.PipelineTopics;
 import dev.tidemark.source.ReplaySource;
 import io.delta.tables.DeltaTable;
 import java.sql.Date;
@@ -96,7 +97,7 @@ public final class RepairRunner {
           "repair reads the bronze tables, and "
               + spec.name()
               + " has none for some of "
-              + spec.source().topics()
+              + spec.source().describeTopics()
               + ": run `tidemark stream` with tidemark.bronze.enabled=true first");
     }
     FileSystem fs = LakeFileSystem.of(config);
@@ -235,10 +236,15 @@ public final class RepairRunner {
     return LateRecords.steps(batches, firstArrival);
   }
 
+  /** The pipeline's topics that have bronze tables (see {@link PipelineTopics#inBronze}). */
+  private List<String> bronzeTopics(PipelineSpec spec) {
+    return PipelineTopics.inBronze(spark.sparkContext().hadoopConfiguration(), config, spec);
+  }
+
   /** The newest ingest time of each topic's bronze table (topics with no record are left out). */
   private Map<String, Long> newestIngest(PipelineSpec spec) {
     Map<String, Long> out = new TreeMap<>();
-    for (String topic : spec.source().topics()) {
+    for (String topic : bronzeTopics(spec)) {
       Row r =
           spark
               .read()
@@ -258,7 +264,7 @@ public final class RepairRunner {
    */
   private Dataset<Row> scan(PipelineSpec spec, Map<String, Long> from, Map<String, Long> until) {
     Dataset<Row> all = null;
-    for (String topic : spec.source().topics()) {
+    for (String topic : bronzeTopics(spec)) {
       Dataset<Row> t = spark.read().format("delta").load(config.bronzePath(topic));
       Long u = until.get(topic);
       Column keep = u == null ? lit(false) : col(BronzeRecords.INGEST_TIME).leq(micros(u));

@@ -83,7 +83,7 @@ public final class StreamRunner {
       LOG.info(
           "pipeline {} streaming {} -> {} ({} mode, trigger {}, {} ms slices)",
           spec.name(),
-          spec.source().topics(),
+          spec.source().describeTopics(),
           config.tablePath(spec),
           spec.sink().outputMode().name().toLowerCase(),
           effective,
@@ -121,7 +121,7 @@ public final class StreamRunner {
     LOG.info(
         "pipeline {} streaming {} -> {} ({} mode, trigger {})",
         spec.name(),
-        spec.source().topics(),
+        spec.source().describeTopics(),
         run.tablePath(),
         spec.sink().outputMode().name().toLowerCase(),
         effective);

@@ -6,11 +6,13 @@ import static org.apache.spark.sql.functions.lit;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.BronzeRecords;
+import dev.tidemark.pipeline.KafkaMetadata;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -33,7 +35,17 @@ public final class BronzeRangeSource {
   public static Dataset<Row> read(
       SparkSession spark, TidemarkConfig config, PipelineSpec spec, Instant from, Instant to) {
     Dataset<Row> all = null;
-    for (String topic : spec.source().topics()) {
+    List<String> topics =
+        PipelineTopics.inBronze(spark.sparkContext().hadoopConfiguration(), config, spec);
+    if (topics.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no bronze table of pipeline "
+              + spec.name()
+              + " ("
+              + spec.source().describeTopics()
+              + ")");
+    }
+    for (String topic : topics) {
       Dataset<Row> one = spark.read().format("delta").load(config.bronzePath(topic));
       all = all == null ? one : all.unionByName(one);
     }
@@ -43,6 +55,7 @@ public final class BronzeRangeSource {
             col(BronzeRecords.INGEST_DATE)
                 .geq(lit(firstDate))
                 .and(col("timestamp").geq(lit(Timestamp.from(from))))
-                .and(col("timestamp").lt(lit(Timestamp.from(to))))));
+                .and(col("timestamp").lt(lit(Timestamp.from(to))))),
+        KafkaMetadata.usedBy(spec));
   }
 }

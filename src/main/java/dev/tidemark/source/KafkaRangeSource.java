@@ -3,6 +3,7 @@ package dev.tidemark.source;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,6 +20,19 @@ public final class KafkaRangeSource {
   public static Dataset<Row> read(
       SparkSession spark, TidemarkConfig config, PipelineSpec spec, Instant from, Instant to) {
     Map<String, String> options = KafkaOptions.of(config, spec);
+    if (spec.source().hasPattern()) {
+      // The topics the pattern matches now, so that the backfill says which it read.
+      List<String> topics = PipelineTopics.inKafka(config, spec);
+      if (topics.isEmpty()) {
+        throw new IllegalArgumentException(
+            "no Kafka topic matches source.topic-pattern '"
+                + spec.source().topicPattern()
+                + "' of pipeline "
+                + spec.name());
+      }
+      options.remove("subscribePattern");
+      options.put("subscribe", String.join(",", topics));
+    }
     options.remove("maxOffsetsPerTrigger");
     options.put("startingTimestamp", Long.toString(from.toEpochMilli()));
     options.put("endingTimestamp", Long.toString(to.toEpochMilli()));

@@ -4,6 +4,7 @@ import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import io.delta.tables.DeltaTable;
 import java.time.Instant;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -30,9 +31,15 @@ public enum ReplaySource {
     return hasBronze(spark, config, spec) ? BRONZE : KAFKA;
   }
 
+  /**
+   * Whether every topic of the pipeline has a bronze table; for a topic pattern, whether some
+   * bronze table matches it and every matching one is a table.
+   */
   public static boolean hasBronze(SparkSession spark, TidemarkConfig config, PipelineSpec spec) {
-    return spec.source().topics().stream()
-        .allMatch(t -> DeltaTable.isDeltaTable(spark, config.bronzePath(t)));
+    List<String> topics =
+        PipelineTopics.inBronze(spark.sparkContext().hadoopConfiguration(), config, spec);
+    return !topics.isEmpty()
+        && topics.stream().allMatch(t -> DeltaTable.isDeltaTable(spark, config.bronzePath(t)));
   }
 
   public String label() {

@@ -146,6 +146,42 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aTopicPatternReplacesTheTopicsAndExactlyOneOfThemIsGiven() {
+    PipelineFixture pattern =
+        new PipelineFixture(dir)
+            .replaceInPipeline("topics = [payments]", "topic-pattern = \"payments-(eu|us)\"");
+    PipelineSpec spec = ConfigLoader.load(pattern.write()).pipelines().get(0);
+    assertEquals("payments-(eu|us)", spec.source().topicPattern());
+    assertEquals(List.of(), spec.source().topics());
+
+    PipelineFixture both =
+        new PipelineFixture(dir)
+            .replaceInPipeline(
+                "topics = [payments]", "topics = [payments]\n  topic-pattern = \"payments-.*\"");
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(both.write()));
+    assertProblem(e, both.pipelineFile(), "source.topic-pattern", "not both");
+
+    PipelineFixture bad =
+        new PipelineFixture(dir)
+            .replaceInPipeline("topics = [payments]", "topic-pattern = \"payments-(eu\"");
+    e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(bad.write()));
+    assertProblem(e, bad.pipelineFile(), "source.topic-pattern", "not a Java regular expression");
+
+    PipelineFixture generated =
+        new PipelineFixture(dir)
+            .replaceInPipeline(
+                "topics = [payments]",
+                "topic-pattern = \"payments-.*\"\n}\ndemo.generator = card-transactions\nsource {");
+    e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(generated.write()));
+    assertProblem(e, generated.pipelineFile(), "demo.generator", "needs source.topics");
+
+    PipelineFixture neither = new PipelineFixture(dir).replaceInPipeline("topics = [payments]", "");
+    e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(neither.write()));
+    assertProblem(e, neither.pipelineFile(), "source.topics", "(or source.topic-pattern)");
+  }
+
+  @Test
   void unparsableSchemaIsReportedWithSparksReason() {
     PipelineFixture fixture =
         new PipelineFixture(dir)

@@ -1,6 +1,9 @@
 package dev.tidemark.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tidemark.TestSpark;
 import dev.tidemark.config.PipelineSpec;
@@ -308,5 +311,85 @@ class EventDecoderTest {
 
   private static String card(String id, String amount) {
     return GOOD.replace("\"c1\"", "\"" + id + "\"").replace("12.50", amount);
+  }
+
+  /** Kafka records with headers: each value with the key {@code k<offset>} and one header. */
+  Dataset<Row> recordsWithHeaders(String... values) {
+    StructType withHeaders =
+        KAFKA.add(
+            KafkaMetadata.HEADERS, KafkaMetadata.TYPE.apply(KafkaMetadata.HEADERS).dataType());
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      rows.add(
+          RowFactory.create(
+              ("k" + i).getBytes(StandardCharsets.UTF_8),
+              values[i].getBytes(StandardCharsets.UTF_8),
+              "cards",
+              3,
+              (long) i,
+              Timestamp.from(ARRIVED),
+              0,
+              List.of(RowFactory.create("channel", "web".getBytes(StandardCharsets.UTF_8)))));
+    }
+    return spark.createDataFrame(rows, withHeaders);
+  }
+
+  /**
+   * A pipeline that names {@code _kafka} in its SQL or an expectation gets the record's metadata
+   * beside its events (one parse per record still); one that does not gets exactly the declared
+   * columns, as before.
+   */
+  @Test
+  void theKafkaMetadataIsCarriedOnlyForAPipelineThatNamesIt() {
+    PipelineSpec withMetadata =
+        cards
+            .withSql(cards.sql().replace("FROM events", "FROM events WHERE _kafka.partition = 3"))
+            .withExpectations(Map.of("keyed", "_kafka.key IS NOT NULL AND amount >= 0"));
+    EventDecoder decoder = EventDecoder.of(withMetadata);
+    assertTrue(decoder.carriesMetadata());
+    Dataset<Row> decoded = decoder.decode(recordsWithHeaders(GOOD, card("c2", "-1.00"), "[1]"));
+
+    assertEquals(
+        List.of("c1 | k0 | channel=web | cards | 3 | 0 | 2026-03-01 12:00:05.0 | 0"),
+        TestSpark.rows(
+            decoder
+                .accepted(decoded)
+                .selectExpr(
+                    "card_id",
+                    "CAST(_kafka.key AS STRING)",
+                    "concat_ws(',', transform(_kafka.headers,"
+                        + " h -> concat(h.key, '=', CAST(h.value AS STRING))))",
+                    "_kafka.topic",
+                    "_kafka.partition",
+                    "_kafka.offset",
+                    "_kafka.timestamp",
+                    "_kafka.timestampType")));
+    assertEquals(
+        List.of(
+            "1 | expectation keyed failed: _kafka.key IS NOT NULL AND amount >= 0",
+            "2 | malformed JSON"),
+        TestSpark.rows(decoder.rejected(decoded).select("offset", "reason")));
+    assertEquals(1, typedParses(decoder.accepted(decoded).queryExecution().optimizedPlan()));
+    assertEquals(1, typedParses(decoder.rejected(decoded).queryExecution().optimizedPlan()));
+    SlicedAggregation sliced = SlicedAggregation.analyze(spark, withMetadata).aggregation();
+    assertEquals(
+        1, typedParses(sliced.slices(decoder.accepted(decoded)).queryExecution().optimizedPlan()));
+
+    // The sample pipelines do not name it: no metadata, no headers needed.
+    EventDecoder plain = EventDecoder.of(cards);
+    assertFalse(plain.carriesMetadata());
+    assertEquals(
+        List.of(plain.schema().fieldNames()),
+        List.of(plain.accepted(plain.decode(records(GOOD))).columns()));
+    assertThrows(IllegalArgumentException.class, () -> decoder.decode(records(GOOD)));
+  }
+
+  @Test
+  void aPipelineUsesTheMetadataWhenItsSqlNamesTheColumnAsAWord() {
+    assertTrue(KafkaMetadata.references("SELECT max(_kafka.timestamp) FROM events"));
+    assertTrue(KafkaMetadata.references("SELECT `_KAFKA`.key FROM events"));
+    assertTrue(KafkaMetadata.references("WHERE exists(_kafka.headers, h -> h.key = 'x')"));
+    assertFalse(KafkaMetadata.references("SELECT my_kafka, _kafkas, kafka FROM events"));
+    assertFalse(KafkaMetadata.references(null));
   }
 }
