@@ -28,9 +28,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -94,25 +96,59 @@ final class SlicedStream {
             .withColumn(WATERMARK_COLUMN, when(col(EventDecoder.REASON).isNull(), col(eventTime)))
             .withWatermark(
                 WATERMARK_COLUMN, spec.source().watermarkDelay().toMillis() + " milliseconds");
-    DeltaTableInit.ensure(
-        spark, gold.tablePath(), aggregation.resultSchema(), spec.sink().partitionBy());
-    DeltaTableInit.ensure(spark, quarantinePath, decoder.rejected(decoded).schema(), List.of());
     SliceTable slices = new SliceTable(spark, slicePath, aggregation);
-    slices.ensure(aggregation.slices(decoder.accepted(decoded.limit(0).drop(WATERMARK_COLUMN))));
+    StructType quarantineSchema = decoder.rejected(decoded).schema();
+    Dataset<Row> noSlices =
+        aggregation.slices(decoder.accepted(decoded.limit(0).drop(WATERMARK_COLUMN)));
+    // Three independent tables: created side by side (each creation is mostly waiting on commits
+    // and small jobs), which shortens the first start of a pipeline.
+    awaitAll(
+        List.of(
+            inThread(
+                "create-gold",
+                () ->
+                    DeltaTableInit.ensure(
+                        spark,
+                        gold.tablePath(),
+                        aggregation.resultSchema(),
+                        spec.sink().partitionBy())),
+            inThread(
+                "create-quarantine",
+                () -> DeltaTableInit.ensure(spark, quarantinePath, quarantineSchema, List.of())),
+            inThread("create-slices", () -> slices.ensure(noSlices))));
     Batch batch =
         new Batch(spec, aggregation, decoder, gold, quarantinePath, slices, initialWatermarkMs);
     return StreamSink.configure(decoded.writeStream(), gold).foreachBatch(batch).start();
   }
 
-  /** What {@code summarize} found in a batch; the event times are epoch milliseconds or null. */
+  /** Runs {@code task} on a new thread named {@code name}. */
+  private static CompletableFuture<Void> inThread(String name, Runnable task) {
+    return CompletableFuture.runAsync(task, t -> new Thread(t, name).start());
+  }
+
+  /** Waits for {@code task}; its failure is thrown as it was raised. */
+  private static void await(CompletableFuture<Void> task) {
+    try {
+      task.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  /** Waits for every task, then throws the first failure among them. */
+  private static void awaitAll(List<CompletableFuture<Void>> tasks) {
+    tasks.forEach(t -> t.exceptionally(e -> null).join());
+    tasks.forEach(SlicedStream::await);
+  }
+
+  /** What {@code observe} saw in a batch; the event times are epoch milliseconds or null. */
   private record Summary(
       long read,
       long rejected,
       long late,
       Long maxEventMs,
       Long firstOpenEventMs,
-      Long lastOpenEventMs,
-      Column open) {}
+      Long lastOpenEventMs) {}
 
   /** One micro-batch, as described on the class. */
   private record Batch(
@@ -142,7 +178,16 @@ final class SlicedStream {
       CompletableFuture<Void> quarantine = CompletableFuture.completedFuture(null);
       CompletableFuture<Void> sliceAppend = CompletableFuture.completedFuture(null);
       try {
-        Summary s = summarize(decoded, firstOpen);
+        // One job materialises the decode and this batch's slices, and counts the batch on the
+        // way (an observation of the decoded rows), so no job of its own reads the batch again.
+        Observation observed = new Observation("tidemark_batch_" + batchId);
+        Column open = openEvents(firstOpen);
+        batchSlices =
+            aggregation
+                .slices(decoder.accepted(observe(decoded, observed, open).where(open)))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        batchSlices.count();
+        Summary s = summary(observed);
         if (s.rejected() > 0) {
           quarantine =
               inBackground(
@@ -156,14 +201,12 @@ final class SlicedStream {
                 ? watermark
                 : Math.max(watermark, s.maxEventMs() - spec.source().watermarkDelay().toMillis());
         if (s.firstOpenEventMs() != null) {
-          batchSlices =
-              aggregation
-                  .slices(decoder.accepted(decoded.where(s.open())))
-                  .persist(StorageLevel.MEMORY_AND_DISK());
-          batchSlices.count();
           Dataset<Row> appended = batchSlices;
           sliceAppend =
               inBackground("slices-" + batchId, () -> slices.append(appended, queryId, batchId));
+        } else {
+          batchSlices.unpersist();
+          batchSlices = null;
         }
         if (spec.sink().outputMode() == OutputMode.UPDATE) {
           if (s.firstOpenEventMs() != null) {
@@ -220,45 +263,46 @@ final class SlicedStream {
      * (query id, job group).
      */
     private CompletableFuture<Void> inBackground(String what, Runnable write) {
-      return CompletableFuture.runAsync(
-          write, task -> new Thread(task, gold.queryName() + "-" + what).start());
+      return inThread(gold.queryName() + "-" + what, write);
     }
 
-    private static void await(CompletableFuture<Void> write) {
-      try {
-        write.join();
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : e;
-      }
+    /** Good events of windows still open under the batch's watermark. */
+    private Column openEvents(long firstOpen) {
+      return col(EventDecoder.REASON).isNull().and(eventMillis().geq(firstOpen));
+    }
+
+    private Column eventMillis() {
+      return expr("unix_millis(`" + spec.source().eventTimeColumn() + "`)");
     }
 
     /**
-     * One job over the materialised batch: records read and rejected, good events dropped as late
-     * (every window of theirs closed: event time before the first open window), the newest event
-     * time, and the event times of the good events of open windows.
+     * The decoded batch, observed: records read and rejected, good events dropped as late (every
+     * window of theirs closed: event time before the first open window), the newest event time, and
+     * the event times of the good events of open windows.
      */
-    private Summary summarize(Dataset<Row> decoded, long firstOpen) {
-      Column eventMs = expr("unix_millis(`" + spec.source().eventTimeColumn() + "`)");
+    private Dataset<Row> observe(Dataset<Row> decoded, Observation observed, Column open) {
+      Column eventMs = eventMillis();
       Column good = col(EventDecoder.REASON).isNull();
-      Column open = good.and(eventMs.geq(firstOpen));
-      Row r =
-          decoded
-              .agg(
-                  count(lit(1)),
-                  count(when(not(good), 1)),
-                  count(when(good.and(eventMs.lt(firstOpen)), 1)),
-                  max(when(good, eventMs)),
-                  min(when(open, eventMs)),
-                  max(when(open, eventMs)))
-              .first();
+      return decoded.observe(
+          observed,
+          count(lit(1)).as("read"),
+          count(when(not(good), 1)).as("rejected"),
+          count(when(good.and(not(open)), 1)).as("late"),
+          max(when(good, eventMs)).as("max_event"),
+          min(when(open, eventMs)).as("first_open_event"),
+          max(when(open, eventMs)).as("last_open_event"));
+    }
+
+    /** What {@link #observe} saw, once the job that read the batch has run. */
+    private static Summary summary(Observation observed) {
+      Row r = observed.getRow();
       return new Summary(
           r.getLong(0),
           r.getLong(1),
           r.getLong(2),
           r.isNullAt(3) ? null : r.getLong(3),
           r.isNullAt(4) ? null : r.getLong(4),
-          r.isNullAt(5) ? null : r.getLong(5),
-          open);
+          r.isNullAt(5) ? null : r.getLong(5));
     }
 
     private long sliceOf(long eventMs) {
