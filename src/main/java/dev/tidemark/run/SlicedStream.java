@@ -21,6 +21,7 @@ import dev.tidemark.sink.DeltaTableInit;
 import dev.tidemark.sink.StreamSink;
 import dev.tidemark.sink.StreamTarget;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -187,7 +188,7 @@ final class SlicedStream {
                 .slices(decoder.accepted(observe(decoded, observed, open).where(open)))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         batchSlices.count();
-        Summary s = summary(observed);
+        Summary s = summary(observed, decoded, open);
         if (s.rejected() > 0) {
           quarantine =
               inBackground(
@@ -276,26 +277,39 @@ final class SlicedStream {
     }
 
     /**
-     * The decoded batch, observed: records read and rejected, good events dropped as late (every
+     * The figures of a decoded batch: records read and rejected, good events dropped as late (every
      * window of theirs closed: event time before the first open window), the newest event time, and
      * the event times of the good events of open windows.
      */
-    private Dataset<Row> observe(Dataset<Row> decoded, Observation observed, Column open) {
+    private Column[] figures(Column open) {
       Column eventMs = eventMillis();
       Column good = col(EventDecoder.REASON).isNull();
-      return decoded.observe(
-          observed,
-          count(lit(1)).as("read"),
-          count(when(not(good), 1)).as("rejected"),
-          count(when(good.and(not(open)), 1)).as("late"),
-          max(when(good, eventMs)).as("max_event"),
-          min(when(open, eventMs)).as("first_open_event"),
-          max(when(open, eventMs)).as("last_open_event"));
+      return new Column[] {
+        count(lit(1)).as("read"),
+        count(when(not(good), 1)).as("rejected"),
+        count(when(good.and(not(open)), 1)).as("late"),
+        max(when(good, eventMs)).as("max_event"),
+        min(when(open, eventMs)).as("first_open_event"),
+        max(when(open, eventMs)).as("last_open_event")
+      };
     }
 
-    /** What {@link #observe} saw, once the job that read the batch has run. */
-    private static Summary summary(Observation observed) {
+    /** The decoded batch, observed: its {@link #figures} come with the job that reads it. */
+    private Dataset<Row> observe(Dataset<Row> decoded, Observation observed, Column open) {
+      Column[] figures = figures(open);
+      return decoded.observe(observed, figures[0], Arrays.copyOfRange(figures, 1, figures.length));
+    }
+
+    /**
+     * What {@link #observe} saw, once the job that read the batch has run; a plan Spark's optimizer
+     * folded away (an empty batch) reports nothing, and then one job counts the batch instead.
+     */
+    private Summary summary(Observation observed, Dataset<Row> decoded, Column open) {
       Row r = observed.getRow();
+      if (r.size() == 0) {
+        Column[] figures = figures(open);
+        r = decoded.agg(figures[0], Arrays.copyOfRange(figures, 1, figures.length)).first();
+      }
       return new Summary(
           r.getLong(0),
           r.getLong(1),
