@@ -401,14 +401,27 @@ public final class LakeLock implements AutoCloseable {
     return out;
   }
 
-  /** The file's text, or null if it does not exist. */
+  /**
+   * The file's text, or null if it does not exist. A heartbeat is rewritten in place while others
+   * read it: on s3a a read that spans a rewrite fails (HTTP 412, the object changed after it was
+   * opened), so a failed read is tried again, from a fresh open, a few times.
+   */
   private static String read(FileSystem fs, Path path) throws IOException {
-    try (var in = fs.open(path)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-    } catch (FileNotFoundException e) {
-      return null;
+    for (int attempt = 1; ; attempt++) {
+      try (var in = fs.open(path)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+      } catch (FileNotFoundException e) {
+        return null;
+      } catch (IOException e) {
+        if (attempt >= READ_ATTEMPTS) {
+          throw e;
+        }
+        sleep(10L * attempt);
+      }
     }
   }
+
+  private static final int READ_ATTEMPTS = 4;
 
   private void deleteQuietly(Path path) {
     try {

@@ -302,7 +302,8 @@ final class SlicedStream {
 
     /**
      * What {@link #observe} saw, once the job that read the batch has run; a plan Spark's optimizer
-     * folded away (an empty batch) reports nothing, and then one job counts the batch instead.
+     * folded away (an empty batch) reports nothing (SPARK-54620), and then one job counts the batch
+     * instead.
      */
     private Summary summary(Observation observed, Dataset<Row> decoded, Column open) {
       Row r = observed.getRow();

@@ -2,7 +2,6 @@ package dev.tidemark.run;
 
 import java.io.PrintStream;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.streaming.state.StateStore;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
@@ -10,10 +9,12 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * shutdown hooks, the state store's background maintenance (RocksDB snapshot uploads, deletion of
  * old versions) can still run while Hadoop's hook closes the cached filesystems, and a normal stop
  * ends in warnings and errors on s3a. Here, while every filesystem is still open: the session's
- * remaining queries stop, the state store unloads its providers and stops its maintenance (waiting
- * for work in flight, up to {@code spark.sql.streaming.stateStore.maintenanceShutdownTimeout}),
- * then the session stops. Only the process edge ({@code TidemarkCli.main}) calls this; commands run
- * in-process (the tests) leave the session up.
+ * remaining queries stop, then the session. The state store is not stopped here: {@code
+ * StateStore.stop()} clears its coordinator reference before it waits for its maintenance pool, and
+ * a maintenance task in flight then waited on a lookup of the coordinator for the whole shutdown
+ * timeout (300 s) and ended in an ERROR on s3a (CleanStopIT in CI, 2026-12-01). Only the process
+ * edge ({@code TidemarkCli.main}) calls this; commands run in-process (the tests) leave the session
+ * up.
  */
 public final class SparkShutdown {
   private SparkShutdown() {}
@@ -34,7 +35,6 @@ public final class SparkShutdown {
       for (StreamingQuery q : spark.streams().active()) {
         q.stop();
       }
-      StateStore.stop();
       spark.stop();
       return exitCode;
     } catch (Exception e) {
