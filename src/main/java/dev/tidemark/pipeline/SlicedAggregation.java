@@ -263,6 +263,11 @@ public final class SlicedAggregation {
     return Math.floorDiv(sliceStart, slideMs) * slideMs;
   }
 
+  /** The start of the slice holding the event time {@code eventMs}. */
+  public long sliceOf(long eventMs) {
+    return Math.floorDiv(eventMs, sliceMs) * sliceMs;
+  }
+
   /** The start of the earliest window still open under a watermark: its end is after it. */
   public long firstOpenWindow(long watermarkMs) {
     return Math.floorDiv(watermarkMs - sizeMs, slideMs) * slideMs + slideMs;

@@ -20,6 +20,7 @@ import dev.tidemark.sink.DeltaReplaceSink;
 import dev.tidemark.sink.DeltaTableInit;
 import dev.tidemark.sink.StreamSink;
 import dev.tidemark.sink.StreamTarget;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -201,20 +202,27 @@ final class SlicedStream {
             s.maxEventMs() == null
                 ? watermark
                 : Math.max(watermark, s.maxEventMs() - spec.source().watermarkDelay().toMillis());
-        if (s.firstOpenEventMs() != null) {
-          Dataset<Row> appended = batchSlices;
-          sliceAppend =
-              inBackground("slices-" + batchId, () -> slices.append(appended, queryId, batchId));
-        } else {
+        long keepFrom = aggregation.firstOpenWindow(next);
+        if (s.firstOpenEventMs() == null) {
           batchSlices.unpersist();
           batchSlices = null;
+        } else if (aggregation.sliceOf(s.lastOpenEventMs()) >= keepFrom) {
+          // Only the slices a later batch can read: those of windows still open under the
+          // watermark this batch moves to. A catch-up batch writes the windows it closes from the
+          // slices in memory; their slices would only be dropped by the next compaction.
+          Dataset<Row> appended =
+              batchSlices.where(col(SlicedAggregation.SLICE).geq(lit(new Timestamp(keepFrom))));
+          sliceAppend =
+              inBackground("slices-" + batchId, () -> slices.append(appended, queryId, batchId));
         }
         if (spec.sink().outputMode() == OutputMode.UPDATE) {
           if (s.firstOpenEventMs() != null) {
             long from =
-                Math.max(firstOpen, aggregation.firstWindowOfSlice(sliceOf(s.firstOpenEventMs())));
+                Math.max(
+                    firstOpen,
+                    aggregation.firstWindowOfSlice(aggregation.sliceOf(s.firstOpenEventMs())));
             long to =
-                aggregation.lastWindowOfSlice(sliceOf(s.lastOpenEventMs()))
+                aggregation.lastWindowOfSlice(aggregation.sliceOf(s.lastOpenEventMs()))
                     + aggregation.slideMillis();
             Dataset<Row> rows = windows(from, to, earlierSlices, batchSlices);
             WindowRange range =
@@ -229,7 +237,7 @@ final class SlicedStream {
         }
         await(sliceAppend);
         if ((batchId + 1) % COMPACT_EVERY_BATCHES == 0) {
-          slices.compact(aggregation.firstOpenWindow(next));
+          slices.compact(keepFrom);
         }
         await(quarantine);
         BatchCounts.record(
@@ -318,10 +326,6 @@ final class SlicedStream {
           r.isNullAt(3) ? null : r.getLong(3),
           r.isNullAt(4) ? null : r.getLong(4),
           r.isNullAt(5) ? null : r.getLong(5));
-    }
-
-    private long sliceOf(long eventMs) {
-      return Math.floorDiv(eventMs, aggregation.sliceMillis()) * aggregation.sliceMillis();
     }
   }
 }

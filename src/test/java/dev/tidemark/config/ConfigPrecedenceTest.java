@@ -163,7 +163,9 @@ class ConfigPrecedenceTest {
     assertEquals("dev.tidemark.ops.TidemarkMetricsPlugin", spark.get("spark.plugins"));
     assertEquals("${spark.app.name}", spark.get("spark.metrics.namespace"));
     assertEquals("false", spark.get("spark.sql.inMemoryColumnarStorage.compressed"));
-    assertEquals(20, spark.size(), spark.toString());
+    assertEquals("false", spark.get("spark.sql.artifact.isolation.enabled"));
+    assertEquals("1000", spark.get("spark.sql.codegen.cache.maxEntries"));
+    assertEquals(22, spark.size(), spark.toString());
   }
 
   @Test

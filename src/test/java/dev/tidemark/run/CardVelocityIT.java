@@ -10,6 +10,8 @@ import dev.tidemark.TestSpark;
 import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TriggerSpec;
+import dev.tidemark.pipeline.SlicedAggregation;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 /** Fraud detection: card velocity over sliding 10-minute windows, evaluated every minute. */
@@ -60,5 +62,45 @@ class CardVelocityIT extends SamplePipelineContract {
 
     // then its table equals the stream's of three batches, and so the backfill's, row for row.
     assertEquals(TestSpark.rows(streamTable()), TestSpark.rows(table(config.tablePath(small))));
+  }
+
+  @Test
+  void aCatchUpBatchKeepsOnlyTheSlicesOfWindowsStillOpen() throws Exception {
+    // Given the whole topic read in one batch (a catch-up after downtime),
+    PipelineSpec catchUp =
+        TestLake.variant(pipeline, "catch-up", OutputMode.UPDATE)
+            .withSource(
+                pipeline.source().withOptions(java.util.Map.of("maxOffsetsPerTrigger", "1000000")));
+    RunningPipeline run =
+        new StreamRunner(spark, config).start(catchUp, TriggerSpec.availableNowTrigger());
+    run.awaitTermination();
+    assertEquals(0, run.gold().lastProgress().batchId(), "one batch");
+
+    // then its slice table holds the slices of the windows still open under the watermark that
+    // batch moved to (at least the newest window's start less the delay), and none of the
+    // windows it closed (it wrote those from memory),
+    long watermark =
+        table(config.tablePath(catchUp))
+                .agg(org.apache.spark.sql.functions.max("window_start"))
+                .first()
+                .getTimestamp(0)
+                .getTime()
+            - catchUp.source().watermarkDelay().toMillis();
+    SlicedAggregation aggregation = SlicedAggregation.analyze(spark, catchUp).aggregation();
+    Row kept =
+        io.delta.tables.DeltaTable.forPath(
+                spark, config.checkpointPath(catchUp, StreamRunner.SLICES))
+            .toDF()
+            .agg(
+                org.apache.spark.sql.functions.min(SlicedAggregation.SLICE),
+                org.apache.spark.sql.functions.count("*"))
+            .first();
+    assertTrue(kept.getLong(1) > 0, "the open windows' slices are kept");
+    assertTrue(
+        kept.getTimestamp(0).getTime() >= aggregation.firstOpenWindow(watermark),
+        "oldest slice kept " + kept.get(0) + ", watermark at least " + watermark);
+
+    // and its table equals the backfill's, row for row.
+    assertEquals(TestSpark.rows(streamTable()), TestSpark.rows(table(config.tablePath(catchUp))));
   }
 }
