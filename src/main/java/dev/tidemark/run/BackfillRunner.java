@@ -89,18 +89,29 @@ public final class BackfillRunner {
     if (spec.sink().outputMode() != OutputMode.APPEND) {
       return Optional.empty();
     }
-    String checkpoint = config.checkpointPath(spec, "gold");
-    var hadoop = spark.sparkContext().hadoopConfiguration();
-    // A sliced stream writes the windows a batch closes in that batch; Spark's stateful
-    // aggregation in the next batch, which runs with the watermark the last one moved to.
-    Instant watermark =
-        analyses.computeIfAbsent(spec, s -> SlicedAggregation.analyze(spark, s)).sliced()
-            ? StreamCheckpoint.nextWatermark(hadoop, checkpoint)
-            : StreamCheckpoint.committedWatermark(hadoop, checkpoint);
+    Instant watermark = streamWatermark(spec);
     if (watermark == null) {
       return Optional.empty();
     }
-    return range.notClosedBy(watermark).map(w -> new OpenWindows(w, watermark, checkpoint));
+    return range
+        .notClosedBy(watermark)
+        .map(w -> new OpenWindows(w, watermark, config.checkpointPath(spec, "gold")));
+  }
+
+  /**
+   * The watermark under which the pipeline's stream has written, for good, every window that ends
+   * at or before it, from its checkpoint; null when no stream has a checkpoint. A sliced stream
+   * writes the windows a batch closes in that batch, so it is the watermark its last committed
+   * batch moved to; Spark's stateful aggregation writes them in the next batch, which runs with
+   * that watermark, so it is the one its last committed batch ran with. A backfill or a repair
+   * leaves the windows after it to the stream.
+   */
+  public Instant streamWatermark(PipelineSpec spec) {
+    String checkpoint = config.checkpointPath(spec, "gold");
+    var hadoop = spark.sparkContext().hadoopConfiguration();
+    return analyses.computeIfAbsent(spec, s -> SlicedAggregation.analyze(spark, s)).sliced()
+        ? StreamCheckpoint.nextWatermark(hadoop, checkpoint)
+        : StreamCheckpoint.committedWatermark(hadoop, checkpoint);
   }
 
   /** What one backfill of one range wrote. */

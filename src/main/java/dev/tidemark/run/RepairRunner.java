@@ -74,7 +74,8 @@ public final class RepairRunner {
    * What one repair found and did.
    *
    * @param scanned bronze records scanned (ingested since the last repair)
-   * @param watermark the stream's committed watermark, null when no stream has run
+   * @param watermark the watermark under which the stream has written every window that ends at or
+   *     before it ({@link BackfillRunner#streamWatermark}), null when no stream has run
    * @param chunks one per range of {@code plan}, in order; empty for a dry run
    */
   public record Result(
@@ -141,8 +142,7 @@ public final class RepairRunner {
                           r.getTimestamp(4).toInstant()))
               .toList();
       Instant watermark =
-          StreamCheckpoint.committedWatermark(
-              spark.sparkContext().hadoopConfiguration(), config.checkpointPath(spec, "gold"));
+          new BackfillRunner(spark, config, ReplaySource.BRONZE).streamWatermark(spec);
       RepairPlan plan = RepairPlan.of(slots, spec.window(), watermark);
       LOG.info(
           "repair {}: {} bronze records scanned, {} late in {} windows, {} deferred (watermark {})",

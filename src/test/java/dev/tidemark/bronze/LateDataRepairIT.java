@@ -62,10 +62,12 @@ class LateDataRepairIT {
     return new Run(code, out.toString(), err.toString());
   }
 
-  @Test
-  void droppedLateEventsAreCountedThenRepairMakesTheTableEqualAFullBackfill() throws Exception {
+  /** A lake of its own with sensor-readings in update mode over a topic of its own. */
+  record Lake(String topic, List<String> common, TidemarkConfig config, PipelineSpec spec) {}
+
+  private static Lake lake(String name) throws Exception {
     TestSpark.session();
-    String topic = "late-readings-" + UUID.randomUUID().toString().substring(0, 8);
+    String topic = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     TestKafka.broker().createTopics(List.of(topic), 2);
     Path dir = TestSpark.projectDir().resolve("target/test-lakes/late-repair-" + topic);
     Path pipelines = Files.createDirectories(dir.resolve("pipelines"));
@@ -90,7 +92,16 @@ class LateDataRepairIT {
     }
     TidemarkConfig config =
         ConfigLoader.load(TestSpark.projectDir().resolve("conf/local.conf"), overrides);
-    PipelineSpec spec = config.pipeline("sensor-readings").orElseThrow();
+    return new Lake(topic, common, config, config.pipeline("sensor-readings").orElseThrow());
+  }
+
+  @Test
+  void droppedLateEventsAreCountedThenRepairMakesTheTableEqualAFullBackfill() throws Exception {
+    Lake lake = lake("late-readings");
+    String topic = lake.topic();
+    List<String> common = lake.common();
+    TidemarkConfig config = lake.config();
+    PipelineSpec spec = lake.spec();
     String gold = config.tablePath(spec);
 
     // Given 90 minutes of on-time readings, streamed until caught up.
@@ -242,5 +253,56 @@ class LateDataRepairIT {
             + " repaired windows %d (%s)%n",
         fed, countedAfter, quarantined, metrics.getLong(0), lateMinutes.size(), repair.out());
     assertTrue(Files.exists(Path.of(URI.create(config.bronzePath(topic)))));
+  }
+
+  @Test
+  void afterOneCatchUpBatchRepairJudgesWindowsByTheWatermarkThatBatchMovedTo() throws Exception {
+    Lake lake = lake("catch-up-readings");
+    String gold = lake.config().tablePath(lake.spec());
+    // Given 90 minutes of readings, and readings of 10:15-10:25 that reached Kafka 77 minutes
+    // late, all read by one catch-up batch, which ran with no watermark yet and so dropped none,
+    List<GeneratedEvent> events =
+        new ArrayList<>(
+            SampleEvents.generate(
+                "sensor-readings",
+                GeneratorSettings.of(T0, Duration.ofMinutes(90), 1200, 3).onTimeOnly()));
+    List<GeneratedEvent> behind =
+        SampleEvents.generate(
+                "sensor-readings",
+                GeneratorSettings.of(T0.plus(Duration.ofMinutes(15)), Duration.ofMinutes(10), 20, 4)
+                    .onTimeOnly())
+            .stream()
+            .map(
+                e ->
+                    new GeneratedEvent(
+                        e.key(),
+                        e.value(),
+                        e.eventTime().plus(Duration.ofMinutes(77)).toEpochMilli(),
+                        e.eventTime(),
+                        GeneratedEvent.Kind.LATE))
+            .toList();
+    events.addAll(behind);
+    events.sort(Comparator.comparingLong(GeneratedEvent::timestamp));
+    EventProducer.send(lake.config().bootstrapServers(), lake.topic(), events);
+    Run stream = tidemark(lake.common(), "stream", "--available-now");
+    assertEquals(0, stream.exitCode(), stream.err());
+    List<String> streamed = rows(table(gold));
+
+    // when repair runs, then it judges their windows by the watermark the batch moved the stream
+    // to (about 11:27: the newest reading less the 3-minute delay), not the one the batch ran
+    // with: their windows are closed, so none is deferred,
+    Run repair = tidemark(lake.common(), "repair", "-p", "sensor-readings");
+    assertEquals(0, repair.exitCode(), repair.err() + repair.out());
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("stream watermark (\\S+)").matcher(repair.out());
+    assertTrue(m.find(), repair.out());
+    Instant watermark = Instant.parse(m.group(1));
+    assertTrue(watermark.isAfter(T0.plus(Duration.ofMinutes(80))), "watermark " + watermark);
+    assertTrue(repair.out().contains(", " + behind.size() + " late "), repair.out());
+    assertTrue(
+        repair.out().contains(" 0 late records of windows still open deferred"), repair.out());
+
+    // and recomputing those windows from bronze changes no row: the stream had counted them.
+    assertEquals(streamed, rows(table(gold)));
   }
 }
