@@ -62,6 +62,16 @@ class LateDataRepairIT {
     return new Run(code, out.toString(), err.toString());
   }
 
+  /** The event as it would be if it reached Kafka {@code late} after its event time. */
+  private static GeneratedEvent reachingKafka(GeneratedEvent e, Duration late) {
+    return new GeneratedEvent(
+        e.key(),
+        e.value(),
+        e.eventTime().plus(late).toEpochMilli(),
+        e.eventTime(),
+        GeneratedEvent.Kind.LATE);
+  }
+
   /** A lake of its own with sensor-readings in update mode over a topic of its own. */
   record Lake(String topic, List<String> common, TidemarkConfig config, PipelineSpec spec) {}
 
@@ -135,14 +145,7 @@ class LateDataRepairIT {
     List<GeneratedEvent> late =
         IntStream.range(0, LATE)
             .mapToObj(i -> candidates.get(i * candidates.size() / LATE)) // spread over 10 minutes
-            .map(
-                e ->
-                    new GeneratedEvent(
-                        e.key(),
-                        e.value(),
-                        e.eventTime().plus(Duration.ofMinutes(77)).toEpochMilli(),
-                        e.eventTime(),
-                        GeneratedEvent.Kind.LATE))
+            .map(e -> reachingKafka(e, Duration.ofMinutes(77)))
             .toList();
     List<GeneratedEvent> second =
         new ArrayList<>(
@@ -272,14 +275,7 @@ class LateDataRepairIT {
                 GeneratorSettings.of(T0.plus(Duration.ofMinutes(15)), Duration.ofMinutes(10), 20, 4)
                     .onTimeOnly())
             .stream()
-            .map(
-                e ->
-                    new GeneratedEvent(
-                        e.key(),
-                        e.value(),
-                        e.eventTime().plus(Duration.ofMinutes(77)).toEpochMilli(),
-                        e.eventTime(),
-                        GeneratedEvent.Kind.LATE))
+            .map(e -> reachingKafka(e, Duration.ofMinutes(77)))
             .toList();
     events.addAll(behind);
     events.sort(Comparator.comparingLong(GeneratedEvent::timestamp));

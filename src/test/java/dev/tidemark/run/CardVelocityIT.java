@@ -42,13 +42,8 @@ class CardVelocityIT extends SamplePipelineContract {
   void aStreamOfManySmallBatchesWhoseSliceTableIsCompactedEqualsTheBackfill() throws Exception {
     // Given the same topic read 100 records per batch: 30 batches, so the slice table is
     // compacted (every 20 batches) while windows are still open,
-    PipelineSpec small =
-        TestLake.variant(pipeline, "small-batches", OutputMode.UPDATE)
-            .withSource(
-                pipeline.source().withOptions(java.util.Map.of("maxOffsetsPerTrigger", "100")));
-    RunningPipeline run =
-        new StreamRunner(spark, config).start(small, TriggerSpec.availableNowTrigger());
-    run.awaitTermination();
+    PipelineSpec small = readBy("small-batches", 100);
+    RunningPipeline run = caughtUp(small);
     assertTrue(run.gold().lastProgress().batchId() >= SlicedStream.COMPACT_EVERY_BATCHES);
     io.delta.tables.DeltaTable slices =
         io.delta.tables.DeltaTable.forPath(
@@ -67,13 +62,8 @@ class CardVelocityIT extends SamplePipelineContract {
   @Test
   void aCatchUpBatchKeepsOnlyTheSlicesOfWindowsStillOpen() throws Exception {
     // Given the whole topic read in one batch (a catch-up after downtime),
-    PipelineSpec catchUp =
-        TestLake.variant(pipeline, "catch-up", OutputMode.UPDATE)
-            .withSource(
-                pipeline.source().withOptions(java.util.Map.of("maxOffsetsPerTrigger", "1000000")));
-    RunningPipeline run =
-        new StreamRunner(spark, config).start(catchUp, TriggerSpec.availableNowTrigger());
-    run.awaitTermination();
+    PipelineSpec catchUp = readBy("catch-up", 1000000);
+    RunningPipeline run = caughtUp(catchUp);
     assertEquals(0, run.gold().lastProgress().batchId(), "one batch");
 
     // then its slice table holds the slices of the windows still open under the watermark that
@@ -102,5 +92,22 @@ class CardVelocityIT extends SamplePipelineContract {
 
     // and its table equals the backfill's, row for row.
     assertEquals(TestSpark.rows(streamTable()), TestSpark.rows(table(config.tablePath(catchUp))));
+  }
+
+  /** An update-mode variant of the pipeline that reads at most {@code records} per batch. */
+  private PipelineSpec readBy(String name, int records) {
+    return TestLake.variant(pipeline, name, OutputMode.UPDATE)
+        .withSource(
+            pipeline
+                .source()
+                .withOptions(java.util.Map.of("maxOffsetsPerTrigger", Integer.toString(records))));
+  }
+
+  /** Streams {@code spec} until it has read the whole topic. */
+  private RunningPipeline caughtUp(PipelineSpec spec) throws Exception {
+    RunningPipeline run =
+        new StreamRunner(spark, config).start(spec, TriggerSpec.availableNowTrigger());
+    run.awaitTermination();
+    return run;
   }
 }
