@@ -13,6 +13,7 @@ import dev.tidemark.run.RunningBronze;
 import dev.tidemark.run.RunningPipeline;
 import dev.tidemark.run.StreamRunner;
 import dev.tidemark.source.KafkaDataLoss;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +62,18 @@ final class StreamCommand implements Callable<Integer> {
           "Process everything in Kafka now, in micro-batches, then stop (Trigger.AvailableNow)."
               + " Append-mode windows the watermark has not passed are written by a later run.")
   boolean availableNow;
+
+  @Option(
+      names = "--status-every",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      defaultValue = "30s",
+      description =
+          "Print a status line per pipeline this often (default: ${DEFAULT-VALUE}; 0 for none):"
+              + " events/s, Kafka records behind, watermark and how far it trails the clock, late"
+              + " and quarantined since start. Every batch is in the metrics table, and logged at"
+              + " DEBUG by dev.tidemark.ops.MetricsRecorder.")
+  Duration statusEvery;
 
   @Override
   public Integer call() throws Exception {
@@ -148,7 +161,8 @@ final class StreamCommand implements Callable<Integer> {
               running.forEach(StreamCommand::stopQuietly);
             });
     Runtime.getRuntime().addShutdownHook(stopper);
-    try {
+    try (StatusLinePrinter status =
+        StatusLinePrinter.start(runtime.spark(), output.out(), statusEvery)) {
       List<LakeLock> held = new ArrayList<>(locks);
       held.addAll(bronze.locks());
       awaitAll(runtime, running, bronze, held);

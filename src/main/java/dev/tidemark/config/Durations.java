@@ -22,4 +22,20 @@ public final class Durations {
     }
     return ms + " millisecond" + (ms == 1 ? "" : "s");
   }
+
+  /** A duration to the precision a person reads at a glance: {@code 40 s}, {@code 3 h 5 min}. */
+  public static String approximately(Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    if (s < 60) {
+      return s + " s";
+    }
+    if (s < 3600) {
+      return (s / 60) + " min" + (s % 60 == 0 ? "" : " " + (s % 60) + " s");
+    }
+    if (s < 2 * 86_400) {
+      long minutes = (s % 3600) / 60;
+      return (s / 3600) + " h" + (minutes == 0 ? "" : " " + minutes + " min");
+    }
+    return (s / 86_400) + " days";
+  }
 }

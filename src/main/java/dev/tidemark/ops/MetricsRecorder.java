@@ -14,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records every micro-batch of every query: one structured log line, the Spark metrics of {@link
- * PipelineMetrics}, and one row in the metrics Delta table (see {@link BatchMetrics}). Rows are
- * buffered and appended by a background thread (never on Spark's listener thread) every {@value
- * #FLUSH_EVERY} batches, when a query ends, and on {@link #flush()}.
+ * Records every micro-batch of every query: one structured log line (DEBUG; {@code stream} prints a
+ * status line per pipeline instead), the Spark metrics of {@link PipelineMetrics}, and one row in
+ * the metrics Delta table (see {@link BatchMetrics}). Rows are buffered and appended by a
+ * background thread (never on Spark's listener thread) every {@value #FLUSH_EVERY} batches, when a
+ * query ends, and on {@link #flush()}.
  */
 public final class MetricsRecorder extends StreamingQueryListener {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsRecorder.class);
@@ -60,7 +61,7 @@ public final class MetricsRecorder extends StreamingQueryListener {
   public void onQueryProgress(QueryProgressEvent event) {
     BatchMetrics m = BatchMetrics.of(event.progress());
     if (m.inputRows() > 0 || m.stateRows() > 0) {
-      LOG.info(m.logLine());
+      LOG.debug(m.logLine());
     }
     PipelineMetrics.record(m);
     if (path == null) {

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A stream in a process of its own, with the driver UI on and Spark's PrometheusServlet configured
  * as README.md shows, exports Tidemark's per-pipeline figures: a scrape of the driver's {@code
- * /metrics/prometheus} after two batches of hand-built records shows exactly what they were.
+ * /metrics/prometheus} after two batches of hand-built records shows exactly what they were, and
+ * the stream's status line on its standard output says the same.
  */
 class PrometheusScrapeIT {
   static final Instant T = Instant.parse("2026-03-01T12:00:00Z");
@@ -102,7 +103,9 @@ class PrometheusScrapeIT {
             "--set",
             ConfigKeys.KAFKA_BOOTSTRAP_SERVERS + "=" + TestKafka.broker().bootstrapServers(),
             "--set",
-            ConfigKeys.BRONZE_ENABLED + "=false");
+            ConfigKeys.BRONZE_ENABLED + "=false",
+            "--status-every",
+            "1s");
     String url = "http://127.0.0.1:" + port + "/metrics/prometheus/";
     awaitMetric(url, "records_read_Count", 5, log);
 
@@ -140,6 +143,11 @@ class PrometheusScrapeIT {
             "state_rows")) {
       assertTrue(m.containsKey(PREFIX + gauge + "_Value"), gauge + " in " + m.keySet());
     }
+    // The status line, printed every second, has the same figures once both batches are in.
+    String status =
+        "\\d\\d:\\d\\d:\\d\\d cards-update: (idle|[\\d,]+ events/s), 0 behind, watermark 2026-03-01"
+            + " 12:01:20 \\(\\d+ days behind the clock\\), 1 late, 2 quarantined";
+    awaitLine(log, status);
     // The lag is the second batch's start minus its watermark.
     double lag = m.get(PREFIX + "event_time_lag_seconds_Value");
     assertTrue(
@@ -183,6 +191,17 @@ class PrometheusScrapeIT {
       } catch (IOException notYetUp) {
         last = notYetUp.toString(); // the driver UI is not up yet
       }
+      Thread.sleep(500);
+    }
+  }
+
+  /** Waits up to 30 s for a line of the stream's output that matches {@code regex} whole. */
+  private void awaitLine(Path log, String regex) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (TidemarkProcess.output(log).lines().noneMatch(l -> l.matches(regex))) {
+      assertTrue(
+          System.nanoTime() < deadline,
+          "no status line matching " + regex + ":\n" + TidemarkProcess.output(log));
       Thread.sleep(500);
     }
   }
