@@ -156,7 +156,16 @@ final class BackfillCommand implements Callable<Integer> {
                       : " (no bronze table for every topic of "
                           + spec.source().describeTopics()
                           + ")");
-      List<BackfillRunner.Chunk> chunks = runner.run(spec, range, chunk, this::report);
+      List<BackfillRunner.Chunk> chunks;
+      try (BackfillProgress progress =
+          BackfillProgress.start(
+              runtime.spark().sparkContext(),
+              output.out(),
+              pipeline,
+              chunk == null ? 1 : range.chunks(chunk).size(),
+              BackfillProgress.onTerminal())) {
+        chunks = runner.run(spec, range, chunk, progress::chunkDone);
+      }
       long rows =
           chunks.stream().filter(c -> !c.skipped()).mapToLong(c -> c.result().rowsWritten()).sum();
       output
@@ -236,9 +245,5 @@ final class BackfillCommand implements Callable<Integer> {
                 + " until"
             : "Wait until",
         open.windows().lastWindowEnd());
-  }
-
-  private void report(BackfillRunner.Chunk c) {
-    output.out().printf("backfill %s chunk %s%n", pipeline, c.summary());
   }
 }

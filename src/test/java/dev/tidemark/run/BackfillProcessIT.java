@@ -111,6 +111,23 @@ class BackfillProcessIT {
         3,
         out.lines().filter(l -> l.matches(".*chunk [456]/6 .*rows, table version.*")).count(),
         out);
+    // Each chunk's line says how many are left and, once this run wrote one, how long they take.
+    List<String> chunkLines =
+        out.lines().filter(l -> l.startsWith("backfill " + PIPELINE + " chunk ")).toList();
+    List<String> expectedLines =
+        List.of(
+            "chunk 1/6 \\[.*\\): skipped, done by an earlier run; 5 more",
+            "chunk 2/6 \\[.*\\): skipped, done by an earlier run; 4 more",
+            "chunk 3/6 \\[.*\\): skipped, done by an earlier run; 3 more",
+            "chunk 4/6 \\[.*\\): \\d+ rows, table version \\d+, [\\d.]+ s; 2 more, about \\d.* left",
+            "chunk 5/6 \\[.*\\): \\d+ rows, table version \\d+, [\\d.]+ s; 1 more, about \\d.* left",
+            "chunk 6/6 \\[.*\\): \\d+ rows, table version \\d+, [\\d.]+ s");
+    assertEquals(expectedLines.size(), chunkLines.size(), out);
+    for (int i = 0; i < expectedLines.size(); i++) {
+      assertTrue(
+          chunkLines.get(i).matches("backfill " + PIPELINE + " " + expectedLines.get(i)),
+          chunkLines.get(i) + " ~ " + expectedLines.get(i));
+    }
     assertEquals(0, chunksDone(journalDir), "a finished backfill forgets its journal");
 
     TidemarkConfig clean = TestLake.fresh("backfill-clean");
