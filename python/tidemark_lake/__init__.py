@@ -4,9 +4,11 @@ Install from a checkout: ``pip install ./python`` (``pip install './python[spark
 and delta-spark). The notebooks start with ``import tidemark_lake as lake``.
 
 Pipelines are found in the lake itself: Tidemark records each pipeline it streams, backfills or
-resets in ``LAKE/_tidemark/pipelines.json`` (table path, quarantine path, output mode, keys,
-window), so ``lake.read("orders")`` works for any pipeline written to the lake, with no
-configuration files and no JDK.
+resets in a file of its own, ``LAKE/_tidemark/pipelines/<name>.json`` (table path, quarantine
+path, output mode, keys, window), so ``lake.read("orders")`` works for any pipeline written to the
+lake, with no configuration files and no JDK. The folder is listed with pyarrow, on a local disk
+and on S3 alike. Lakes written before that layout have one file for all pipelines,
+``LAKE/_tidemark/pipelines.json``; it is still read, for pipelines without a file of their own.
 
 Environment variables (all optional):
   TIDEMARK_LAKE     lake root: a local path, file:/..., or s3a://bucket/prefix
@@ -45,8 +47,11 @@ REPO_ROOT = _find_checkout()
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 
 METRICS_TABLE = "_metrics/streaming"
-# The manifest Tidemark writes into the lake (dev.tidemark.run.LakeManifest).
-MANIFEST = "_tidemark/pipelines.json"
+# The manifest Tidemark writes into the lake (dev.tidemark.run.LakeManifest): one file per pipeline,
+# MANIFEST_DIR/<name>.json, {"version": 1, "pipeline": {...}}; lakes written before that layout have
+# one file for all, LEGACY_MANIFEST, {"version": 1, "pipelines": {name: {...}}}.
+MANIFEST_DIR = "_tidemark/pipelines"
+LEGACY_MANIFEST = "_tidemark/pipelines.json"
 
 # Jars PySpark does not bundle, taken from the pipeline's own Maven classpath (target/classpath.txt,
 # written by the build) so that notebooks read the lake with exactly the Delta the pipeline writes
@@ -85,29 +90,47 @@ def is_s3() -> bool:
 
 
 def pipelines() -> dict[str, dict]:
-    """Every pipeline the lake has, by name, from the lake's manifest (_tidemark/pipelines.json):
-    its gold table name and path, quarantine path, output mode, keys, topics and window. Empty
-    when nothing has been streamed or backfilled into the lake yet."""
-    import json
+    """Every pipeline the lake has, by name, from the lake's manifest: the files
+    _tidemark/pipelines/<name>.json, and for pipelines without one the old single file
+    _tidemark/pipelines.json. Each entry gives the gold table name and path, quarantine path,
+    output mode, keys, topics and window. Empty when nothing has been streamed or backfilled into
+    the lake yet."""
+    from pyarrow import fs
 
     filesystem_, base = filesystem()
-    location = base + "/" + MANIFEST
+    found = dict(_read_json(filesystem_, base + "/" + LEGACY_MANIFEST).get("pipelines", {}))
+    selector = fs.FileSelector(base + "/" + MANIFEST_DIR, allow_not_found=True)
+    for info in sorted(filesystem_.get_file_info(selector), key=lambda i: i.base_name):
+        name = info.base_name
+        # Files only: no folder, and no temporary file of a writer (".tmp-...").
+        if info.type == fs.FileType.File and name.endswith(".json") and not name.startswith("."):
+            entry = _read_json(filesystem_, info.path).get("pipeline")
+            if isinstance(entry, dict):
+                found[name[: -len(".json")]] = entry
+    return dict(sorted(found.items()))
+
+
+def _read_json(filesystem_, location: str) -> dict:
+    """The JSON object in a file of the lake; empty if there is no such file."""
+    import json
+
     try:
         with filesystem_.open_input_stream(location) as f:
-            return dict(json.loads(f.read().decode("utf-8")).get("pipelines", {}))
+            document = json.loads(f.read().decode("utf-8"))
     except FileNotFoundError:
         return {}
     except OSError as e:  # pyarrow's S3 filesystem reports a missing key as OSError
         if "not found" in str(e).lower() or "does not exist" in str(e).lower():
             return {}
         raise
+    return document if isinstance(document, dict) else {}
 
 
 def pipeline(name: str) -> dict:
     """One pipeline's manifest entry; KeyError naming the pipelines the lake has."""
     known = pipelines()
     if name not in known:
-        raise KeyError(f"no pipeline {name!r} in the lake {lake_root()} (its {MANIFEST} lists {sorted(known)})")
+        raise KeyError(f"no pipeline {name!r} in the lake {lake_root()} (its {MANIFEST_DIR}/ lists {sorted(known)})")
     return known[name]
 
 

@@ -1,5 +1,6 @@
 package dev.tidemark;
 
+import dev.tidemark.config.ConfigKeys;
 import dev.tidemark.local.EmbeddedS3;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 
@@ -60,6 +62,19 @@ public final class TestS3 {
         "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     hadoop.set("fs.s3a.access.key", accessKey());
     hadoop.set("fs.s3a.secret.key", secretKey());
+  }
+
+  /**
+   * {@link #configure}'s settings as {@code --set} overrides ({@code spark.hadoop.*}) of an
+   * in-process configuration, for what reads the lake without Spark ({@code LakeFileSystem}).
+   */
+  public static Map<String, String> sparkSettings() {
+    Configuration hadoop = new Configuration(false);
+    configure(hadoop);
+    Map<String, String> settings = new TreeMap<>();
+    hadoop.forEach(
+        e -> settings.put(ConfigKeys.sparkSetting("spark.hadoop." + e.getKey()), e.getValue()));
+    return settings;
   }
 
   /** Environment for a child JVM started with conf/s3-local.conf against the test server. */

@@ -191,7 +191,7 @@ public final class PipelineExplain {
       }
     }
     t.add("metrics table: " + config.metricsPath());
-    t.add("lake manifest (this pipeline's entry): " + LakeManifest.path(config));
+    t.add("lake manifest (this pipeline's entry): " + LakeManifest.path(config, spec.name()));
     t.add("stream lock: " + LakeFileSystem.bookkeeping(config, "locks", "stream", spec.name()));
     return List.copyOf(t);
   }
