@@ -3,11 +3,11 @@ package dev.tidemark.cli;
 import dev.tidemark.config.Durations;
 import dev.tidemark.run.BackfillRunner;
 import dev.tidemark.run.ChunkEta;
+import dev.tidemark.run.DaemonThreads;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,12 +38,7 @@ final class BackfillProgress extends SparkListener implements AutoCloseable {
   private final AtomicLong recordsRead = new AtomicLong();
   private final List<Duration> written = new ArrayList<>();
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "tidemark-backfill-progress");
-            t.setDaemon(true);
-            return t;
-          });
+      DaemonThreads.scheduled("tidemark-backfill-progress");
   private int finished;
   private long chunkStart = System.nanoTime();
 

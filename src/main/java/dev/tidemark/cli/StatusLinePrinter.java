@@ -2,11 +2,11 @@ package dev.tidemark.cli;
 
 import dev.tidemark.ops.BatchMetrics;
 import dev.tidemark.ops.StreamStatusLine;
+import dev.tidemark.run.DaemonThreads;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
@@ -23,13 +23,7 @@ final class StatusLinePrinter extends StreamingQueryListener implements AutoClos
   private final Duration every;
   private final Clock clock;
   private final StreamStatusLine status = new StreamStatusLine();
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "tidemark-status-line");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService timer = DaemonThreads.scheduled("tidemark-status-line");
   private Instant since;
 
   private StatusLinePrinter(SparkSession spark, PrintWriter out, Duration every, Clock clock) {

@@ -1,10 +1,10 @@
 package dev.tidemark.ops;
 
+import dev.tidemark.run.DaemonThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -29,13 +29,7 @@ public final class MetricsRecorder extends StreamingQueryListener {
   private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(30);
   private final List<Row> buffer = new ArrayList<>();
   private final java.util.Set<java.util.UUID> running = new java.util.HashSet<>();
-  private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "tidemark-metrics-writer");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ExecutorService writer = DaemonThreads.single("tidemark-metrics-writer");
 
   /**
    * @param path the metrics table, or null to only log

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -90,13 +89,7 @@ public final class LakeLock implements AutoCloseable {
     this.token = token;
     this.settings = settings;
     beat(); // at once: a contender watching this generation sees it alive from the start
-    this.heartbeat =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "lake-lock-heartbeat " + base.getName());
-              t.setDaemon(true);
-              return t;
-            });
+    this.heartbeat = DaemonThreads.scheduled("lake-lock-heartbeat " + base.getName());
     long every = settings.heartbeat().toMillis();
     heartbeat.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
   }
