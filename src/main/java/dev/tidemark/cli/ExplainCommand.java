@@ -51,7 +51,8 @@ final class ExplainCommand implements Callable<Integer> {
   private static void print(PipelineExplain.Explanation e, PrintWriter out) {
     PipelineSpec spec = e.spec();
     out.printf("pipeline %s (%s, SQL %s)%n", spec.name(), spec.file(), spec.sqlFile());
-    out.printf("source: topics %s, format %s%n", spec.source().topics(), spec.source().format());
+    out.printf(
+        "source: topics %s, format %s%n", spec.source().topics(), spec.source().describeFormat());
     out.printf(
         "watermark: %s (events of windows it has closed are dropped as late)%n", e.watermark());
     out.printf(

@@ -79,6 +79,7 @@ final class StatusCommand implements Callable<Integer> {
     m.put("pipeline", s.pipeline());
     m.put("table", s.table());
     m.put("table_path", s.tablePath());
+    m.put("source", s.source());
     m.put("table_version", s.tableVersion());
     m.put("files", s.files());
     m.put("size_bytes", s.sizeBytes());
@@ -136,6 +137,7 @@ final class StatusCommand implements Callable<Integer> {
     b.append(String.format("  state rows   %s%n", orDash(s.stateRows())));
     b.append(
         String.format("  quarantined  %d   late dropped %d%n", s.quarantined(), s.lateDropped()));
+    b.append(String.format("  source       %s%n", s.source()));
     b.append(String.format("  location     %s%n", s.tablePath()));
     b.append(String.format("  checkpoint   %s%n", s.checkpoint()));
     for (BronzeStatus z : s.bronze()) {

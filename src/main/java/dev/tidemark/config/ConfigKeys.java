@@ -40,6 +40,9 @@ public final class ConfigKeys {
   public static final String SOURCE_TOPIC_PATTERN = "source.topic-pattern";
   public static final String SOURCE_FORMAT = "source.format";
   public static final String SOURCE_SCHEMA = "source.schema";
+  public static final String SOURCE_AVRO_SCHEMA_FILE = "source.avro.schema-file";
+  public static final String SOURCE_AVRO_WIRE_FORMAT = "source.avro.wire-format";
+  public static final String SOURCE_AVRO_SCHEMAS_DIR = "source.avro.schemas-dir";
   public static final String SOURCE_EVENT_TIME = "source.event-time";
   public static final String SOURCE_WATERMARK = "source.watermark";
   public static final String SOURCE_OPTIONS = "source.options";
@@ -86,6 +89,9 @@ public final class ConfigKeys {
           SOURCE_TOPIC_PATTERN,
           SOURCE_FORMAT,
           SOURCE_SCHEMA,
+          SOURCE_AVRO_SCHEMA_FILE,
+          SOURCE_AVRO_WIRE_FORMAT,
+          SOURCE_AVRO_SCHEMAS_DIR,
           SOURCE_EVENT_TIME,
           SOURCE_WATERMARK,
           SOURCE_OPTIONS,

@@ -54,7 +54,7 @@ final class PipelineFileReader {
     }
     String description = r.string(DESCRIPTION, "");
 
-    SourceSpec source = readSource(r);
+    SourceSpec source = readSource(r, baseName);
     Path sqlFile = null;
     String sql = null;
     String sqlFileName = r.string(QUERY_SQL_FILE, baseName + ".sql");
@@ -107,7 +107,7 @@ final class PipelineFileReader {
     return expectations;
   }
 
-  private static SourceSpec readSource(ConfigReader r) {
+  private static SourceSpec readSource(ConfigReader r, String baseName) {
     List<String> topics = r.strings(SOURCE_TOPICS, List.of());
     String pattern = r.string(SOURCE_TOPIC_PATTERN, null);
     if (topics.isEmpty() && pattern == null) {
@@ -131,15 +131,43 @@ final class PipelineFileReader {
       topicProblem(topic).ifPresent(problem -> r.problem(SOURCE_TOPICS, problem));
     }
     String format = r.string(SOURCE_FORMAT, "json");
-    if (format != null && !format.equals("json")) {
-      r.problem(SOURCE_FORMAT, "unsupported payload format '" + format + "'; only 'json' is");
-    }
-    String ddl = r.string(SOURCE_SCHEMA);
     String eventTime = r.string(SOURCE_EVENT_TIME);
-    if (ddl != null) {
-      StructType schema = parseSchema(r, ddl);
-      if (schema != null && eventTime != null) {
-        checkEventTime(r, schema, eventTime);
+    String ddl = null;
+    AvroSpec avro = null;
+    if ("avro".equals(format)) {
+      if (r.has(SOURCE_SCHEMA)) {
+        r.problem(
+            SOURCE_SCHEMA,
+            "is not read with "
+                + SOURCE_FORMAT
+                + " = avro: the event columns are the fields of the Avro schema file ("
+                + SOURCE_AVRO_SCHEMA_FILE
+                + ", default "
+                + baseName
+                + ".avsc)");
+      }
+      AvroSourceReader.Read read = AvroSourceReader.read(r, baseName, eventTime);
+      if (read != null) {
+        avro = read.avro();
+        ddl = read.schemaDdl();
+      }
+    } else {
+      if (format != null && !format.equals("json")) {
+        r.problem(
+            SOURCE_FORMAT, "unsupported payload format '" + format + "'; 'json' or 'avro' are");
+      }
+      for (String key :
+          List.of(SOURCE_AVRO_SCHEMA_FILE, SOURCE_AVRO_WIRE_FORMAT, SOURCE_AVRO_SCHEMAS_DIR)) {
+        if (r.has(key)) {
+          r.problem(key, "is read only with " + SOURCE_FORMAT + " = avro");
+        }
+      }
+      ddl = r.string(SOURCE_SCHEMA);
+      if (ddl != null) {
+        StructType schema = parseSchema(r, ddl);
+        if (schema != null && eventTime != null) {
+          checkEventTime(r, schema, eventTime);
+        }
       }
     }
     Duration watermark = r.duration(SOURCE_WATERMARK);
@@ -150,7 +178,8 @@ final class PipelineFileReader {
     Duration maxAhead =
         r.optionalDuration(SOURCE_MAX_EVENT_TIME_AHEAD)
             .orElse(SourceSpec.DEFAULT_MAX_EVENT_TIME_AHEAD);
-    return new SourceSpec(topics, format, ddl, eventTime, watermark, options, maxAhead, pattern);
+    return new SourceSpec(
+        topics, format, ddl, eventTime, watermark, options, maxAhead, pattern, avro);
   }
 
   static StructType parseSchema(ConfigReader r, String ddl) {

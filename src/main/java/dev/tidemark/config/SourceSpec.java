@@ -8,7 +8,7 @@ import java.util.Map;
  * Where a pipeline's events come from and how to read them.
  *
  * @param topics Kafka topics to subscribe to; empty when {@code topicPattern} is given
- * @param format payload format; only {@code json} today
+ * @param format payload format: {@code json} or {@code avro}
  * @param schemaDdl payload schema as a Spark DDL string
  * @param eventTimeColumn TIMESTAMP column of the payload that carries event time
  * @param watermarkDelay how far behind the newest event time the watermark trails; events older
@@ -19,6 +19,8 @@ import java.util.Map;
  *     quarantined (stream, backfill and repair alike)
  * @param topicPattern instead of {@code topics}, a Java regular expression that a topic's whole
  *     name must match (Kafka's {@code subscribePattern}), or null
+ * @param avro with {@code format = avro}, its schema files and wire format; null for JSON (the
+ *     event columns, {@code schemaDdl}, are then derived from its reader schema)
  */
 public record SourceSpec(
     List<String> topics,
@@ -28,7 +30,8 @@ public record SourceSpec(
     Duration watermarkDelay,
     Map<String, String> options,
     Duration maxEventTimeAhead,
-    String topicPattern) {
+    String topicPattern,
+    AvroSpec avro) {
 
   /** The default of {@code source.max-event-time-ahead}. */
   public static final Duration DEFAULT_MAX_EVENT_TIME_AHEAD = Duration.ofMinutes(15);
@@ -50,12 +53,18 @@ public record SourceSpec(
         watermarkDelay,
         options,
         maxEventTimeAhead,
+        null,
         null);
   }
 
   /** Whether the topics are given by {@link #topicPattern} rather than by name. */
   public boolean hasPattern() {
     return topicPattern != null;
+  }
+
+  /** For status: the payload format, with the Avro schema files and wire format if Avro. */
+  public String describeFormat() {
+    return avro == null ? format : avro.describe();
   }
 
   /** For messages: {@code [a, b]}, or {@code topics matching 'p'}. */
@@ -73,7 +82,8 @@ public record SourceSpec(
         watermarkDelay,
         options,
         maxEventTimeAhead,
-        null);
+        null,
+        avro);
   }
 
   /** The same source reading the topics that match {@code pattern}. */
@@ -86,7 +96,8 @@ public record SourceSpec(
         watermarkDelay,
         options,
         maxEventTimeAhead,
-        pattern);
+        pattern,
+        avro);
   }
 
   /** The same source with other Kafka source options. */
@@ -99,13 +110,22 @@ public record SourceSpec(
         watermarkDelay,
         newOptions,
         maxEventTimeAhead,
-        topicPattern);
+        topicPattern,
+        avro);
   }
 
   /** The same source with another bound on event times ahead of their Kafka timestamp. */
   public SourceSpec withMaxEventTimeAhead(Duration bound) {
     return new SourceSpec(
-        topics, format, schemaDdl, eventTimeColumn, watermarkDelay, options, bound, topicPattern);
+        topics,
+        format,
+        schemaDdl,
+        eventTimeColumn,
+        watermarkDelay,
+        options,
+        bound,
+        topicPattern,
+        avro);
   }
 
   /** Secret-looking options print as [redacted]. */
@@ -126,6 +146,7 @@ public record SourceSpec(
         + ", maxEventTimeAhead="
         + maxEventTimeAhead
         + (hasPattern() ? ", topicPattern=" + topicPattern : "")
+        + (avro == null ? "" : ", avro=" + avro.describe())
         + "]";
   }
 }

@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param lagSeconds last batch time minus watermark
  * @param lateDropped events dropped behind the watermark, over all recorded batches
+ * @param source the payload format the pipeline reads, e.g. {@code json}, or Avro with its schema
+ *     files and wire format
  */
 public record PipelineStatus(
     String pipeline,
@@ -28,7 +30,8 @@ public record PipelineStatus(
     long quarantined,
     long lateDropped,
     List<BronzeStatus> bronze,
-    List<String> warnings) {
+    List<String> warnings,
+    String source) {
 
   public Long averageFileBytes() {
     return files == null || sizeBytes == null || files == 0 ? null : sizeBytes / files;

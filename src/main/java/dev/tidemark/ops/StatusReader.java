@@ -136,7 +136,8 @@ public final class StatusReader {
         PipelineTopics.inBronze(spark.sparkContext().hadoopConfiguration(), config, spec).stream()
             .map(this::bronze)
             .toList(),
-        warnings);
+        warnings,
+        spec.source().describeFormat());
   }
 
   private BronzeStatus bronze(String topic) {

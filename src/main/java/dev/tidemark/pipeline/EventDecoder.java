@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.when;
 
 import dev.tidemark.config.ConfigKeys;
@@ -61,6 +62,14 @@ import org.apache.spark.sql.types.StructType;
  * NULL; the decoder finds the field by reading the payload a second time with every field as text,
  * only for records the typed read flagged, and only when the rejected records are written.
  *
+ * <p>Avro ({@code source.format = avro}, D35): the value is decoded with the pipeline's Avro schema
+ * ({@link AvroPayload}), plain or in Confluent's wire format; a value that does not decode is
+ * rejected with the reason {@code value is not Avro of schema FILE} (plain), or {@code no Confluent
+ * header ...}, {@code unknown schema id N (no N.avsc in DIR/)}, {@code value is not Avro of schema
+ * id N (N.avsc)} (Confluent). The checks after it (non-finite numbers, event time, expectations)
+ * are the same as for JSON. An event time that is a plain Avro {@code long} is read as epoch
+ * milliseconds.
+ *
  * <p>One parse per record: the payload is parsed in a generator ({@code inline}), which Spark's
  * optimizer does not inline into the filters and projections above it, so however a plan uses the
  * decoded frame (accepted and rejected records, the checks, the watermark), each record is parsed
@@ -93,6 +102,7 @@ public final class EventDecoder {
   private final Map<String, String> expectations;
   private final boolean metadata;
   private final StructType eventSchema;
+  private final String millisColumn;
 
   /** A decoder for the source's schema, without expectations. */
   public EventDecoder(SourceSpec source) {
@@ -124,6 +134,23 @@ public final class EventDecoder {
     this.metadata = metadata;
     this.eventSchema =
         metadata ? schema.add(KafkaMetadata.COLUMN, KafkaMetadata.TYPE, false) : schema;
+    this.millisColumn = millisColumn(source);
+  }
+
+  /**
+   * The event-time column when it is a plain Avro {@code long} (epoch milliseconds, turned into a
+   * TIMESTAMP), else null.
+   */
+  private static String millisColumn(SourceSpec source) {
+    if (source.avro() == null) {
+      return null;
+    }
+    StructType reader = AvroPayload.readerType(source.avro());
+    String column = source.eventTimeColumn();
+    return Arrays.asList(reader.fieldNames()).contains(column)
+            && reader.apply(column).dataType().equals(DataTypes.LongType)
+        ? column
+        : null;
   }
 
   /**
@@ -170,17 +197,20 @@ public final class EventDecoder {
     Column[] rawColumns =
         Arrays.stream(raw.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
     Column payload =
-        from_json(
-            col("value").cast(DataTypes.StringType),
-            parseSchema,
-            Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT));
+        source.avro() != null
+            ? AvroPayload.decode(source.avro(), col("value"))
+            : from_json(
+                col("value").cast(DataTypes.StringType),
+                parseSchema,
+                Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT));
     Dataset<Row> parsed =
         raw.select(struct(rawColumns).as(RAW), inline(array(struct(payload.as(PAYLOAD)))));
     // The metadata is projected from the raw struct beside the payload's fields, so expectations
     // can name it too; without it, the plan is exactly as before.
     List<Column> fields = new ArrayList<>(List.of(col(RAW), col(PAYLOAD)));
     for (StructField f : schema.fields()) {
-      fields.add(col(PAYLOAD).getField(f.name()).as(f.name()));
+      Column field = col(PAYLOAD).getField(f.name());
+      fields.add((f.name().equals(millisColumn) ? timestamp_millis(field) : field).as(f.name()));
     }
     if (metadata) {
       fields.add(KafkaMetadata.of(col(RAW)).as(KafkaMetadata.COLUMN));
@@ -189,10 +219,13 @@ public final class EventDecoder {
     Column eventTime = col(source.eventTimeColumn());
     Column kafkaTime = col(RAW).getField("timestamp");
     Column value = col(RAW).getField("value");
-    Column reason =
-        when(value.isNull().or(length(value).equalTo(0)), lit("empty payload"))
-            .when(p.isNull(), lit("payload is not a JSON object"))
-            .when(p.getField(CORRUPT).isNotNull(), lit(MISMATCH));
+    Column reason = when(value.isNull().or(length(value).equalTo(0)), lit("empty payload"));
+    reason =
+        source.avro() != null
+            ? AvroPayload.reasons(source.avro(), reason, value, p)
+            : reason
+                .when(p.isNull(), lit("payload is not a JSON object"))
+                .when(p.getField(CORRUPT).isNotNull(), lit(MISMATCH));
     // Spark's JSON reader takes NaN and Infinity (bare or quoted) as FLOAT and DOUBLE values; they
     // would poison every aggregate they reach, so they are rejected, naming the field.
     for (StructField f : schema.fields()) {
@@ -374,8 +407,9 @@ public final class EventDecoder {
             raw.getField("timestamp").as("kafka_timestamp"),
             raw.getField("key").as("key"),
             raw.getField("value").as("value"),
-            when(col(REASON).equalTo(MISMATCH), mismatchReason())
-                .otherwise(col(REASON))
+            (source.avro() != null
+                    ? col(REASON)
+                    : when(col(REASON).equalTo(MISMATCH), mismatchReason()).otherwise(col(REASON)))
                 .as(REASON_COLUMN),
             current_timestamp().as("quarantined_at"));
   }

@@ -48,19 +48,21 @@ class EventDecoderTest {
           .add("timestampType", DataTypes.IntegerType);
 
   Dataset<Row> records(String... values) {
+    byte[][] bytes = new byte[values.length][];
+    for (int i = 0; i < values.length; i++) {
+      bytes[i] = values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8);
+    }
+    return records(bytes);
+  }
+
+  /** Kafka records of one partition, offsets 0, 1, ..., each value as given, all at ARRIVED. */
+  static Dataset<Row> records(byte[]... values) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
       rows.add(
-          RowFactory.create(
-              null,
-              values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8),
-              "cards",
-              0,
-              (long) i,
-              Timestamp.from(ARRIVED),
-              0));
+          RowFactory.create(null, values[i], "cards", 0, (long) i, Timestamp.from(ARRIVED), 0));
     }
-    return spark.createDataFrame(rows, KAFKA);
+    return TestSpark.session().createDataFrame(rows, KAFKA);
   }
 
   static final String GOOD =
