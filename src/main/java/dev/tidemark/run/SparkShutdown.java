@@ -22,9 +22,13 @@ public final class SparkShutdown {
   /**
    * Stops the active or default session of this JVM, if any, and returns the exit code to use:
    * {@code exitCode} when the stop went well, 1 when it failed after a successful command (the
-   * failure printed to {@code err}), so an error on stop is never reported as success.
+   * failure printed to {@code err}), so an error on stop is never reported as success. A JVM whose
+   * commands made no session through {@link SparkSessionFactory} has none to stop.
    */
   public static int stop(int exitCode, PrintStream err) {
+    if (!SparkSessionFactory.created()) {
+      return exitCode; // nothing started Spark: leave its classes unloaded
+    }
     SparkSession spark =
         SparkSession.getActiveSession()
             .getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
