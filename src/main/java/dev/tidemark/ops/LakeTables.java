@@ -110,8 +110,8 @@ public final class LakeTables {
   /**
    * Hands every row of the table's latest version to {@code visitor} as the values of {@code
    * columns}, in that order: long, int, double, boolean and string as such, timestamps as {@link
-   * Instant}, dates as {@link LocalDate}, nulls as null. Returns false, visiting nothing, when
-   * there is no Delta table at {@code path}.
+   * Instant}, dates as {@link LocalDate}, nulls as null; a column the table does not have (an older
+   * table) as null. Returns false, visiting nothing, when there is no Delta table at {@code path}.
    */
   public boolean forEachRow(String path, List<String> columns, Consumer<Object[]> visitor) {
     Optional<Snapshot> found = snapshot(path);
@@ -120,16 +120,21 @@ public final class LakeTables {
     }
     StructType schema = found.get().getSchema();
     StructType read = new StructType();
-    for (String c : columns) {
-      read = read.add(schema.get(c));
+    int[] at = new int[columns.size()]; // where each column is in the rows read; -1: not in table
+    for (int i = 0; i < at.length; i++) {
+      at[i] = schema.fieldNames().contains(columns.get(i)) ? read.length() : -1;
+      if (at[i] >= 0) {
+        read = read.add(schema.get(columns.get(i)));
+      }
     }
     scan(
         found.get(),
         read,
         row -> {
-          Object[] values = new Object[columns.size()];
+          Object[] values = new Object[at.length];
           for (int i = 0; i < values.length; i++) {
-            values[i] = value(row, i, row.getSchema().at(i).getDataType());
+            values[i] =
+                at[i] < 0 ? null : value(row, at[i], row.getSchema().at(at[i]).getDataType());
           }
           visitor.accept(values);
         });

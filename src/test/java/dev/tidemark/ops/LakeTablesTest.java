@@ -139,7 +139,7 @@ class LakeTablesTest {
   }
 
   @Test
-  void valuesComeBackAsJavaTypesWithNullsAsNull() {
+  void valuesComeBackAsJavaTypesWithNullsAndAbsentColumnsAsNull() {
     String path = dir.resolve("typed").toString();
     spark
         .sql(
@@ -153,7 +153,9 @@ class LakeTablesTest {
 
     List<String> rows = new ArrayList<>();
     tables.forEachRow(
-        path, List.of("s", "l", "i", "d", "b", "t", "day"), v -> rows.add(Arrays.toString(v)));
+        path,
+        List.of("s", "l", "i", "d", "b", "t", "day", "not_in_table"),
+        v -> rows.add(Arrays.toString(v)));
 
     assertEquals(
         List.of(
@@ -165,9 +167,10 @@ class LakeTablesTest {
                   1.5,
                   true,
                   Instant.parse("2026-04-04T04:04:04.123456Z"),
-                  LocalDate.parse("2026-04-04")
+                  LocalDate.parse("2026-04-04"),
+                  null
                 }),
-            Arrays.toString(new Object[7])),
+            Arrays.toString(new Object[8])),
         rows.stream().sorted().toList());
   }
 
