@@ -14,8 +14,8 @@ public final class SparkSessionFactory {
   private SparkSessionFactory() {}
 
   /**
-   * Whether this JVM asked for a session: a command that needs none ({@code status}) never loads
-   * Spark's SQL classes, not even to stop a session at exit.
+   * Whether this JVM asked for a session: a command that needs none ({@code status}) never builds
+   * or looks one up, not even to stop it at exit.
    */
   public static boolean created() {
     return created;

@@ -27,7 +27,7 @@ public final class SparkShutdown {
    */
   public static int stop(int exitCode, PrintStream err) {
     if (!SparkSessionFactory.created()) {
-      return exitCode; // nothing started Spark: leave its classes unloaded
+      return exitCode; // no session was made: looking one up would initialise Spark's
     }
     SparkSession spark =
         SparkSession.getActiveSession()
