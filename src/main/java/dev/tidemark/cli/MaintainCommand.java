@@ -99,7 +99,7 @@ final class MaintainCommand implements Callable<Integer> {
     if (!noCompact) {
       Instant wm = watermark;
       if (wm == null) {
-        PipelineStatus status = new StatusReader(spark, config).read(spec);
+        PipelineStatus status = new StatusReader(config).read(spec);
         wm = status.watermark();
       }
       if (wm == null) {

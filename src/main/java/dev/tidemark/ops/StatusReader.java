@@ -1,12 +1,9 @@
 package dev.tidemark.ops;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
+import dev.tidemark.run.LakeFileSystem;
 import dev.tidemark.source.PipelineTopics;
-import io.delta.tables.DeltaTable;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,30 +11,29 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Builds a {@link PipelineStatus} from what is in the lake: the result table's Delta metadata, the
- * metrics table, the quarantine table and the bronze tables of the pipeline's topics. Reads only;
- * needs no running stream.
+ * metrics table, the quarantine table and the bronze tables of the pipeline's topics. Reads only,
+ * with Delta Kernel ({@link LakeTables}): needs no running stream and starts no Spark. A reader
+ * reads the metrics table once, at its first {@link #read}.
  */
 public final class StatusReader {
   /** Batches looked at for the state-growth warning. */
   static final int GROWTH_WINDOW = 6;
 
-  private final SparkSession spark;
+  private final LakeTables tables;
   private final TidemarkConfig config;
   private final Clock clock;
+  private RecordedBatches metrics;
 
-  public StatusReader(SparkSession spark, TidemarkConfig config) {
-    this(spark, config, Clock.systemUTC());
+  public StatusReader(TidemarkConfig config) {
+    this(config, Clock.systemUTC());
   }
 
   /** A reader that judges the watermark against {@code clock}. */
-  public StatusReader(SparkSession spark, TidemarkConfig config, Clock clock) {
-    this.spark = spark;
+  public StatusReader(TidemarkConfig config, Clock clock) {
+    this.tables = LakeTables.of(config);
     this.config = config;
     this.clock = clock;
   }
@@ -45,60 +41,19 @@ public final class StatusReader {
   public PipelineStatus read(PipelineSpec spec) {
     String path = config.tablePath(spec);
     List<String> warnings = new ArrayList<>();
-    Long version = null;
-    Long files = null;
-    Long size = null;
-    if (DeltaTable.isDeltaTable(spark, path)) {
-      version = DeltaTable.forPath(spark, path).history(1).first().getLong(0);
-      Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
-      files = detail.getLong(detail.fieldIndex("numFiles"));
-      size = detail.getLong(detail.fieldIndex("sizeInBytes"));
-    } else {
+    Optional<LakeTables.Facts> table = tables.facts(path);
+    if (table.isEmpty()) {
       warnings.add("no table yet at " + path);
     }
-    String quarantinePath = config.quarantinePath(spec);
     long quarantined =
-        DeltaTable.isDeltaTable(spark, quarantinePath)
-            ? spark.read().format("delta").load(quarantinePath).count()
-            : 0;
+        tables.facts(config.quarantinePath(spec)).map(LakeTables.Facts::rows).orElse(0L);
 
-    Row last = null;
-    Double rate = null; // of the newest batch that read anything: idle batches read 0 rows/s
-    long batches = 0;
-    long late = 0;
-    List<Long> recentState = List.of();
-    if (DeltaTable.isDeltaTable(spark, config.metricsPath())) {
-      Dataset<Row> gold =
-          spark
-              .read()
-              .format("delta")
-              .load(config.metricsPath())
-              .where(col("pipeline").equalTo(spec.name()).and(col("query").equalTo("gold")))
-              .cache();
-      batches = gold.count();
-      if (batches > 0) {
-        last = gold.orderBy(col("batch_time").desc(), col("batch_id").desc()).first();
-        late = gold.agg(org.apache.spark.sql.functions.sum("late_rows_dropped")).first().getLong(0);
-        recentState =
-            gold
-                .orderBy(col("batch_time").desc(), col("batch_id").desc())
-                .limit(GROWTH_WINDOW)
-                .select("state_rows")
-                .collectAsList()
-                .stream()
-                .map(r -> r.getLong(0))
-                .toList();
-      }
-      List<Row> busy =
-          gold.where("input_rows > 0")
-              .orderBy(col("batch_time").desc(), col("batch_id").desc())
-              .select("processed_rows_per_second")
-              .limit(1)
-              .collectAsList();
-      rate = busy.isEmpty() ? null : busy.get(0).getDouble(0);
-      gold.unpersist();
-    }
-    Instant watermark = last == null ? null : instant(last, "watermark");
+    RecordedBatches.Query gold = metrics().of(spec.name(), "gold");
+    RecordedBatches.Batch last = gold.last().orElse(null);
+    // The newest batch that read anything: idle batches read 0 rows/s.
+    Double rate = gold.newestBusy().map(RecordedBatches.Batch::rowsPerSecond).orElse(null);
+    List<Long> recentState = gold.newest().stream().map(RecordedBatches.Batch::stateRows).toList();
+    Instant watermark = last == null ? null : last.watermark();
     watermarkAhead(spec, watermark, clock.instant()).ifPresent(warnings::add);
     if (last == null) {
       warnings.add("no batches recorded in " + config.metricsPath());
@@ -116,24 +71,20 @@ public final class StatusReader {
         spec.name(),
         spec.sink().table(),
         path,
-        version,
-        files,
-        size,
+        table.map(LakeTables.Facts::version).orElse(null),
+        table.map(LakeTables.Facts::files).orElse(null),
+        table.map(LakeTables.Facts::sizeBytes).orElse(null),
         config.checkpointPath(spec, "gold"),
-        last == null ? null : instant(last, "batch_time"),
-        last == null ? null : batches,
+        last == null ? null : last.batchTime(),
+        last == null ? null : gold.batches(),
         rate,
         watermark,
-        last == null || last.isNullAt(last.fieldIndex("event_time_lag_seconds"))
-            ? null
-            : last.getDouble(last.fieldIndex("event_time_lag_seconds")),
-        last == null || last.isNullAt(last.fieldIndex("offsets_behind_latest"))
-            ? null
-            : last.getLong(last.fieldIndex("offsets_behind_latest")),
-        last == null ? null : last.getLong(last.fieldIndex("state_rows")),
+        last == null ? null : last.lagSeconds(),
+        last == null ? null : last.offsetsBehind(),
+        last == null ? null : last.stateRows(),
         quarantined,
-        late,
-        PipelineTopics.inBronze(spark.sparkContext().hadoopConfiguration(), config, spec).stream()
+        gold.lateDropped(),
+        PipelineTopics.inBronze(LakeFileSystem.hadoopConf(config), config, spec).stream()
             .map(this::bronze)
             .toList(),
         warnings,
@@ -142,39 +93,27 @@ public final class StatusReader {
 
   private BronzeStatus bronze(String topic) {
     String path = config.bronzePath(topic);
-    if (!DeltaTable.isDeltaTable(spark, path)) {
+    Optional<LakeTables.Facts> table = tables.facts(path);
+    if (table.isEmpty()) {
       return new BronzeStatus(topic, path, null, null, null, null, null);
     }
-    long version = DeltaTable.forPath(spark, path).history(1).first().getLong(0);
-    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").first();
-    long size = detail.getLong(detail.fieldIndex("sizeInBytes"));
-    long records = spark.read().format("delta").load(path).count();
-    Row last = null;
-    if (DeltaTable.isDeltaTable(spark, config.metricsPath())) {
-      List<Row> rows =
-          spark
-              .read()
-              .format("delta")
-              .load(config.metricsPath())
-              .where(
-                  col("pipeline")
-                      .equalTo(BatchMetrics.BRONZE_PREFIX + topic)
-                      .and(col("query").equalTo("bronze")))
-              .orderBy(col("batch_time").desc(), col("batch_id").desc())
-              .limit(1)
-              .collectAsList();
-      last = rows.isEmpty() ? null : rows.get(0);
-    }
+    RecordedBatches.Batch last =
+        metrics().of(BatchMetrics.BRONZE_PREFIX + topic, "bronze").last().orElse(null);
     return new BronzeStatus(
         topic,
         path,
-        version,
-        size,
-        records,
-        last == null ? null : instant(last, "batch_time"),
-        last == null || last.isNullAt(last.fieldIndex("offsets_behind_latest"))
-            ? null
-            : last.getLong(last.fieldIndex("offsets_behind_latest")));
+        table.get().version(),
+        table.get().sizeBytes(),
+        table.get().rows(),
+        last == null ? null : last.batchTime(),
+        last == null ? null : last.offsetsBehind());
+  }
+
+  private RecordedBatches metrics() {
+    if (metrics == null) {
+      metrics = RecordedBatches.read(tables, config.metricsPath(), GROWTH_WINDOW);
+    }
+    return metrics;
   }
 
   /**
@@ -215,10 +154,5 @@ public final class StatusReader {
       }
     }
     return newestFirst.get(0) >= 2 * Math.max(1, newestFirst.get(newestFirst.size() - 1));
-  }
-
-  private static Instant instant(Row row, String field) {
-    int i = row.fieldIndex(field);
-    return row.isNullAt(i) ? null : ((Timestamp) row.get(i)).toInstant();
   }
 }

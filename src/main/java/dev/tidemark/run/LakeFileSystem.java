@@ -17,17 +17,25 @@ public final class LakeFileSystem {
   private LakeFileSystem() {}
 
   public static FileSystem of(TidemarkConfig config) {
+    try {
+      return FileSystem.get(URI.create(config.lake()), hadoopConf(config));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the lake " + config.lake(), e);
+    }
+  }
+
+  /**
+   * The Hadoop configuration Spark would build from the configuration's {@code spark.hadoop.*}
+   * settings (s3a endpoint, credentials provider, ...), for reading the lake without Spark.
+   */
+  public static Configuration hadoopConf(TidemarkConfig config) {
     Configuration hadoop = new Configuration();
     for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
       if (e.getKey().startsWith("spark.hadoop.")) {
         hadoop.set(e.getKey().substring("spark.hadoop.".length()), e.getValue());
       }
     }
-    try {
-      return FileSystem.get(URI.create(config.lake()), hadoop);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the lake " + config.lake(), e);
-    }
+    return hadoop;
   }
 
   /** Tidemark's bookkeeping folder in the lake. */

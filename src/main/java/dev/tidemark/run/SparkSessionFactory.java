@@ -9,9 +9,20 @@ import org.apache.spark.sql.SparkSession;
  * {@code spark-submit --conf}, which passes them as system properties) wins over the file.
  */
 public final class SparkSessionFactory {
+  private static volatile boolean created;
+
   private SparkSessionFactory() {}
 
+  /**
+   * Whether this JVM asked for a session: a command that needs none ({@code status}) never builds
+   * or looks one up, not even to stop it at exit.
+   */
+  public static boolean created() {
+    return created;
+  }
+
   public static SparkSession create(TidemarkConfig config, String appName) {
+    created = true;
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     for (Map.Entry<String, String> e : config.sparkConf().entrySet()) {
       if (System.getProperty(e.getKey()) == null) {

@@ -27,9 +27,13 @@ public final class SparkShutdown {
   /**
    * Stops the active or default session of this JVM, if any, and returns the exit code to use:
    * {@code exitCode} when the stop went well, 1 when it failed after a successful command (the
-   * failure printed to {@code err}), so an error on stop is never reported as success.
+   * failure printed to {@code err}), so an error on stop is never reported as success. A JVM whose
+   * commands made no session through {@link SparkSessionFactory} has none to stop.
    */
   public static int stop(int exitCode, PrintStream err) {
+    if (!SparkSessionFactory.created()) {
+      return exitCode; // no session was made: looking one up would initialise Spark's
+    }
     SparkSession spark =
         SparkSession.getActiveSession()
             .getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));

@@ -188,7 +188,7 @@ class AvroSourceIT {
       assertEquals(EXPECTED, gold(config, backfill), "backfill from " + source.label());
     }
 
-    PipelineStatus status = new StatusReader(TestSpark.session(), config).read(pipeline);
+    PipelineStatus status = new StatusReader(config).read(pipeline);
     assertEquals(5, status.quarantined());
     assertEquals(
         "avro, Confluent wire format (schema ids [1, 2] from readings-schemas/, read as"

@@ -102,7 +102,7 @@ class TopicPatternIT {
         PipelineTopics.inBronze(spark.sparkContext().hadoopConfiguration(), config, stream));
     assertEquals(
         List.of(eu + " 2", us + " 1"),
-        new StatusReader(spark, config)
+        new StatusReader(config)
             .read(stream).bronze().stream()
                 .map(BronzeStatus::topic)
                 .map(t -> t + " " + TestSpark.table(config.bronzePath(t)).count())
