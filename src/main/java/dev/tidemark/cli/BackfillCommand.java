@@ -42,16 +42,9 @@ import picocli.CommandLine.Option;
           + " --dry-run"
     })
 final class BackfillCommand implements Callable<Integer> {
-  @Mixin ConfOptions conf;
+  @Mixin OnePipeline target;
 
   @Mixin CommandOutput output;
-
-  @Option(
-      names = {"-p", "--pipeline"},
-      required = true,
-      paramLabel = "NAME",
-      description = "Pipeline to backfill.")
-  String pipeline;
 
   @Option(
       names = "--from",
@@ -108,8 +101,8 @@ final class BackfillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TidemarkConfig config = conf.load();
-    PipelineSpec spec = config.select(List.of(pipeline)).get(0);
+    TidemarkConfig config = target.load();
+    PipelineSpec spec = target.in(config);
     WindowRange range = new WindowRange(from, to, spec.window());
     if (chunk != null) {
       range.chunks(chunk); // rejects a chunk off the window grid before anything starts
@@ -120,10 +113,10 @@ final class BackfillCommand implements Callable<Integer> {
     try (LakeLock lock =
             LakeLock.acquire(
                 LakeFileSystem.of(config),
-                LakeFileSystem.bookkeeping(config, "locks", pipeline + ".backfill"),
-                "backfill " + pipeline + " " + range);
+                LakeFileSystem.bookkeeping(config, "locks", target.name() + ".backfill"),
+                "backfill " + target.name() + " " + range);
         PipelineRuntime runtime =
-            PipelineRuntime.open(config, "tidemark-backfill-" + pipeline, List.of(spec))) {
+            PipelineRuntime.open(config, "tidemark-backfill-" + target.name(), List.of(spec))) {
       BackfillRunner runner =
           new BackfillRunner(
               runtime.spark(),
@@ -141,12 +134,12 @@ final class BackfillCommand implements Callable<Integer> {
                   .printf(
                       "backfill %s %s: --force: replacing windows %s, which the append-mode"
                           + " stream has not closed (watermark %s)%n",
-                      pipeline, range, o.windows(), o.watermark()));
+                      target.name(), range, o.windows(), o.watermark()));
       output
           .out()
           .printf(
               "backfill %s %s: reading %s%s%n",
-              pipeline,
+              target.name(),
               range,
               from.label(),
               source != null
@@ -161,7 +154,7 @@ final class BackfillCommand implements Callable<Integer> {
           BackfillProgress.start(
               runtime.spark().sparkContext(),
               output.out(),
-              pipeline,
+              target.name(),
               chunk == null ? 1 : range.chunks(chunk).size(),
               BackfillProgress.onTerminal())) {
         chunks = runner.run(spec, range, chunk, progress::chunkDone);
@@ -172,7 +165,7 @@ final class BackfillCommand implements Callable<Integer> {
           .out()
           .printf(
               "backfill %s %s done from %s: %d chunks, %d skipped, %d rows written to %s%n",
-              pipeline,
+              target.name(),
               range,
               from.label(),
               chunks.size(),
@@ -198,7 +191,7 @@ final class BackfillCommand implements Callable<Integer> {
     PrintWriter out = output.out();
     out.printf(
         "backfill %s %s dry run: would read %s and replace rows of %s in %d chunk%s%n",
-        pipeline,
+        target.name(),
         range,
         runner.source().label(),
         config.tablePath(spec),
@@ -218,7 +211,7 @@ final class BackfillCommand implements Callable<Integer> {
     }
     out.printf(
         "backfill %s %s dry run: %d rows would be replaced; nothing was written%n",
-        pipeline, range, total);
+        target.name(), range, total);
     return 0;
   }
 
@@ -232,9 +225,9 @@ final class BackfillCommand implements Callable<Integer> {
             + " backfill wrote them, and the table would hold them twice. %s the stream's"
             + " watermark reaches %s, or pass --force if that stream will not write them (it is"
             + " retired, or restarts on a new checkpoint).",
-        pipeline,
+        target.name(),
         range,
-        pipeline,
+        target.name(),
         open.windows(),
         open.watermark(),
         open.checkpoint(),

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -27,21 +26,14 @@ import picocli.CommandLine.Option;
     },
     footer = {"", "Example:", "  tidemark explain -p card-velocity"})
 final class ExplainCommand implements Callable<Integer> {
-  @Mixin ConfOptions conf;
+  @Mixin OnePipeline target;
 
   @Mixin CommandOutput output;
 
-  @Option(
-      names = {"-p", "--pipeline"},
-      required = true,
-      paramLabel = "NAME",
-      description = "Pipeline to explain.")
-  String pipeline;
-
   @Override
   public Integer call() {
-    TidemarkConfig config = conf.load();
-    PipelineSpec spec = config.select(List.of(pipeline)).get(0);
+    TidemarkConfig config = target.load();
+    PipelineSpec spec = target.in(config);
     var spark = SparkSessionFactory.create(config, "tidemark-explain");
     new PipelineValidator(spark).validateAll(List.of(spec));
     print(new PipelineExplain(spark, config).explain(spec), output.out());

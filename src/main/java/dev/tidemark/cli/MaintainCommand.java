@@ -45,16 +45,9 @@ import picocli.CommandLine.Option;
       "  tidemark maintain --pipeline card-velocity --retain '168 hours'"
     })
 final class MaintainCommand implements Callable<Integer> {
-  @Mixin ConfOptions conf;
+  @Mixin OnePipeline target;
 
   @Mixin CommandOutput output;
-
-  @Option(
-      names = {"-p", "--pipeline"},
-      required = true,
-      paramLabel = "NAME",
-      description = "Pipeline whose table to maintain.")
-  String pipeline;
 
   @Option(
       names = "--watermark",
@@ -77,9 +70,9 @@ final class MaintainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TidemarkConfig config = conf.load();
-    PipelineSpec spec = config.select(List.of(pipeline)).get(0);
-    SparkSession spark = SparkSessionFactory.create(config, "tidemark-maintain-" + pipeline);
+    TidemarkConfig config = target.load();
+    PipelineSpec spec = target.in(config);
+    SparkSession spark = SparkSessionFactory.create(config, "tidemark-maintain-" + target.name());
     String path = config.tablePath(spec);
     VacuumGuard guard = new VacuumGuard(spark, config.slowestReaderLag());
     List<String> bronzeTopics =
@@ -106,23 +99,24 @@ final class MaintainCommand implements Callable<Integer> {
         out.printf(
             "%s: no watermark recorded yet (run the stream first or pass --watermark); nothing is"
                 + " known to be closed, no compaction%n",
-            pipeline);
+            target.name());
       } else {
         CompactClosedPartitions.Outcome o =
             new CompactClosedPartitions(spark, config).run(spec, wm, spec.sink().zorderBy());
         if (o.skipped() != null) {
-          out.printf("%s: compaction skipped: %s%n", pipeline, o.skipped());
+          out.printf("%s: compaction skipped: %s%n", target.name(), o.skipped());
         } else {
           out.printf(
               "%s: compacted partitions before %s (watermark %s): %d files -> %d (table version"
                   + " %d)%n",
-              pipeline, o.closedBefore(), wm, o.filesRemoved(), o.filesAdded(), o.version());
+              target.name(), o.closedBefore(), wm, o.filesRemoved(), o.filesAdded(), o.version());
         }
       }
     }
     if (retain != null) {
       guard.vacuum(spec.sink().table(), path, retain);
-      out.printf("%s: vacuumed %s keeping %d hours of history%n", pipeline, path, retain.toHours());
+      out.printf(
+          "%s: vacuumed %s keeping %d hours of history%n", target.name(), path, retain.toHours());
     }
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     for (String topic : bronzeTopics) {

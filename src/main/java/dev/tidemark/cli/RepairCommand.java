@@ -36,16 +36,9 @@ import picocli.CommandLine.Option;
       "  tidemark repair -p card-velocity --dry-run    # list the windows, change nothing"
     })
 final class RepairCommand implements Callable<Integer> {
-  @Mixin ConfOptions conf;
+  @Mixin OnePipeline target;
 
   @Mixin CommandOutput output;
-
-  @Option(
-      names = {"-p", "--pipeline"},
-      required = true,
-      paramLabel = "NAME",
-      description = "Pipeline to repair.")
-  String pipeline;
 
   @Option(
       names = "--dry-run",
@@ -54,16 +47,16 @@ final class RepairCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TidemarkConfig config = conf.load();
-    PipelineSpec spec = config.select(List.of(pipeline)).get(0);
+    TidemarkConfig config = target.load();
+    PipelineSpec spec = target.in(config);
     RepairPlan.of(List.of(), spec.window(), null); // rejects session windows before anything starts
     try (LakeLock lock =
             LakeLock.acquire(
                 LakeFileSystem.of(config),
-                LakeFileSystem.bookkeeping(config, "locks", pipeline + ".backfill"),
-                "repair " + pipeline);
+                LakeFileSystem.bookkeeping(config, "locks", target.name() + ".backfill"),
+                "repair " + target.name());
         PipelineRuntime runtime =
-            PipelineRuntime.open(config, "tidemark-repair-" + pipeline, List.of(spec))) {
+            PipelineRuntime.open(config, "tidemark-repair-" + target.name(), List.of(spec))) {
       RepairRunner.Result r =
           new RepairRunner(runtime.spark(), config).run(spec, dryRun, this::report);
       RepairPlan plan = r.plan();
@@ -73,7 +66,7 @@ final class RepairCommand implements Callable<Integer> {
               "repair %s: %d bronze records scanned since the last repair, %d late (behind the"
                   + " stream's watermark when they reached Kafka, or event time more than %s behind"
                   + " it) in %d windows; stream watermark %s%n",
-              pipeline,
+              target.name(),
               r.scanned(),
               plan.lateRecords() + plan.deferredRecords(),
               Durations.describe(spec.source().watermarkDelay()),
@@ -94,7 +87,7 @@ final class RepairCommand implements Callable<Integer> {
           .printf(
               "repair %s %s: %d windows in %d ranges from bronze, %d rows written to %s; %d late"
                   + " records of windows still open deferred to the next repair%n",
-              pipeline,
+              target.name(),
               dryRun ? "dry run" : "done",
               plan.windows(),
               plan.ranges().size(),
@@ -106,6 +99,6 @@ final class RepairCommand implements Callable<Integer> {
   }
 
   private void report(BackfillRunner.Chunk c) {
-    output.out().printf("repair %s range %s%n", pipeline, c.summary());
+    output.out().printf("repair %s range %s%n", target.name(), c.summary());
   }
 }

@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(
     mixinStandardHelpOptions = true,
@@ -33,21 +32,14 @@ import picocli.CommandLine.Option;
       "  tidemark reset -p card-velocity && tidemark stream -p card-velocity"
     })
 final class ResetCommand implements Callable<Integer> {
-  @Mixin ConfOptions conf;
+  @Mixin OnePipeline target;
 
   @Mixin CommandOutput output;
 
-  @Option(
-      names = {"-p", "--pipeline"},
-      required = true,
-      paramLabel = "NAME",
-      description = "Pipeline to reset.")
-  String pipeline;
-
   @Override
   public Integer call() {
-    TidemarkConfig config = conf.load();
-    PipelineSpec spec = config.select(List.of(pipeline)).get(0);
+    TidemarkConfig config = target.load();
+    PipelineSpec spec = target.in(config);
     FileSystem fs = LakeFileSystem.of(config);
     try (LakeLock stream =
             LakeLock.acquire(
@@ -62,14 +54,14 @@ final class ResetCommand implements Callable<Integer> {
                 LakeFileSystem.bookkeeping(config, "locks", spec.name() + ".backfill"),
                 "reset of pipeline " + spec.name());
         PipelineRuntime runtime =
-            PipelineRuntime.open(config, "tidemark-reset-" + pipeline, List.of(spec))) {
+            PipelineRuntime.open(config, "tidemark-reset-" + target.name(), List.of(spec))) {
       PipelineReset.Outcome o = new PipelineReset(runtime.spark(), config).run(spec);
       output
           .out()
           .printf(
               "reset %s: checkpoints %s; rebuilt %s from bronze, %d rows written to %s; the next"
                   + " stream starts at %s with watermark %s%n",
-              pipeline,
+              target.name(),
               o.archivedTo() == null ? "none to move" : "moved to " + o.archivedTo(),
               o.rebuilt() == null ? "no window" : "windows " + o.rebuilt(),
               o.rowsWritten(),

@@ -1,7 +1,7 @@
 package dev.tidemark.local;
 
 import dev.tidemark.cli.CommandOutput;
-import dev.tidemark.cli.ConfOptions;
+import dev.tidemark.cli.OnePipeline;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.source.KafkaClients;
@@ -29,16 +29,9 @@ import picocli.CommandLine.Option;
       "  KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 tidemark generate -p card-velocity --events 10000"
     })
 public final class GenerateCommand implements Callable<Integer> {
-  @Mixin ConfOptions conf;
+  @Mixin OnePipeline target;
 
   @Mixin CommandOutput output;
-
-  @Option(
-      names = {"-p", "--pipeline"},
-      required = true,
-      paramLabel = "NAME",
-      description = "Pipeline whose topic and generator (demo.generator) to use.")
-  String pipeline;
 
   @Option(
       names = "--events",
@@ -73,8 +66,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TidemarkConfig config = conf.load();
-    PipelineSpec spec = config.select(List.of(pipeline)).get(0);
+    TidemarkConfig config = target.load();
+    PipelineSpec spec = target.in(config);
     Duration span = Duration.ofMinutes(spanMinutes);
     Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(span);
     GeneratorSettings base = GeneratorSettings.of(start, span, events, seed);
