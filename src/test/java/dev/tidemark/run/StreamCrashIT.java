@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * Exactly-once across crashes: a separate driver process ({@code tidemark stream --available-now}
  * in a child JVM, bronze ingest included) is killed with SIGKILL several times and restarted from
  * its checkpoints until it has consumed all input: with its lake (tables and checkpoints) on a
- * local disk, killed {@link Store#LOCAL_DISK 4 times}, and on an S3 server (S3Proxy, the child
+ * local disk, killed {@link Store#LOCAL_DISK 3 times}, and on an S3 server (S3Proxy, the child
  * configured by conf/s3-local.conf as in production), killed {@link Store#S3 3 times}. Its tables
  * must then equal, row for row, those of an uninterrupted run over the same topic (in this JVM):
  * bronze (ingest time aside), gold in update mode, gold in append mode and both quarantine tables
@@ -94,12 +94,12 @@ import org.slf4j.LoggerFactory;
  *       fails if none hit it.
  * </ul>
  *
- * <p>Cost: one driver JVM per kill plus one that finishes (five on a local disk, four on S3), each
- * paying a Spark start and the first batches of five queries, about 50 s of CPU each (see the CPU
- * column of the kill points); the uninterrupted run (its lake on the local disk for both variants)
- * shares this JVM with the Kafka broker and starts beside the first driver. The input is kept small
- * (212 records: 5 micro-batches per pipeline query, 3 for bronze). The driver's files are watched
- * where they are stored: on the local disk, or in S3Proxy's filesystem backend.
+ * <p>Cost: one driver JVM per kill plus one that finishes (four on either store), each paying a
+ * Spark start and the first batches of five queries, about 50 s of CPU each (see the CPU column of
+ * the kill points); the uninterrupted run (its lake on the local disk for both variants) shares
+ * this JVM with the Kafka broker and starts beside the first driver. The input is kept small (212
+ * records: 5 micro-batches per pipeline query, 3 for bronze). The driver's files are watched where
+ * they are stored: on the local disk, or in S3Proxy's filesystem backend.
  *
  * <p>The seed decides which kill first aims at the window (the 1st to the third-last), which MERGE
  * of that run it catches (the 1st or 2nd) and the random kills. The seed and every kill point
@@ -120,7 +120,7 @@ class StreamCrashIT {
 
   /** Where the crashed driver's lake lives, and how often the driver is killed there. */
   enum Store {
-    LOCAL_DISK(4),
+    LOCAL_DISK(3),
     S3(3);
 
     final int kills;
