@@ -79,6 +79,7 @@ public final class TestLake {
         new SinkSpec(
             k.table(), "gold/" + name, k.partitionBy(), k.keys(), mode, k.trigger(), k.zorderBy()),
         spec.generator(),
-        spec.expectations());
+        spec.expectations(),
+        spec.dimensions());
   }
 }

@@ -179,7 +179,7 @@ final class BackfillCommand implements Callable<Integer> {
   /** What the backfill would do; no lock, nothing read from Kafka or bronze, nothing written. */
   private int dryRun(TidemarkConfig config, PipelineSpec spec, WindowRange range) {
     SparkSession spark = SparkSessionFactory.create(config, "tidemark-backfill-dry-run");
-    new PipelineValidator(spark).validateAll(List.of(spec));
+    new PipelineValidator(spark, config.lake()).validateAll(List.of(spec));
     BackfillRunner runner =
         new BackfillRunner(
             spark, config, source != null ? source : ReplaySource.defaultFor(spark, config, spec));

@@ -35,7 +35,7 @@ final class ExplainCommand implements Callable<Integer> {
     TidemarkConfig config = target.load();
     PipelineSpec spec = target.in(config);
     var spark = SparkSessionFactory.create(config, "tidemark-explain");
-    new PipelineValidator(spark).validateAll(List.of(spec));
+    new PipelineValidator(spark, config.lake()).validateAll(List.of(spec));
     print(new PipelineExplain(spark, config).explain(spec), output.out());
     return 0;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.ops.BronzeStatus;
+import dev.tidemark.ops.DimensionStatus;
 import dev.tidemark.ops.PipelineStatus;
 import dev.tidemark.ops.StatusReader;
 import java.util.ArrayList;
@@ -106,6 +107,17 @@ final class StatusCommand implements Callable<Integer> {
       bronze.add(t);
     }
     m.put("bronze", bronze);
+    List<Map<String, Object>> dimensions = new ArrayList<>();
+    for (DimensionStatus d : s.dimensions()) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("name", d.name());
+      t.put("path", d.path());
+      t.put("key", d.key());
+      t.put("table_version", d.tableVersion());
+      t.put("rows", d.rows());
+      dimensions.add(t);
+    }
+    m.put("dimensions", dimensions);
     m.put("warnings", s.warnings());
     return m;
   }
@@ -152,6 +164,15 @@ final class StatusCommand implements Callable<Integer> {
                   z.tableVersion(),
                   orDash(z.lastBatchTime()),
                   orDash(z.offsetsBehind())));
+    }
+    for (DimensionStatus d : s.dimensions()) {
+      b.append(
+          d.tableVersion() == null
+              ? String.format("  dimension    %s: no table at %s%n", d.name(), d.path())
+              : String.format(
+                  "  dimension    %s: %s on %s, version %d, %,d rows (joined as of each event's"
+                      + " time)%n",
+                  d.name(), d.path(), d.key(), d.tableVersion(), d.rows()));
     }
     for (String w : s.warnings()) {
       b.append(String.format("  WARNING      %s%n", w));

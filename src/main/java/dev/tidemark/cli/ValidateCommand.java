@@ -40,7 +40,8 @@ final class ValidateCommand implements Callable<Integer> {
     TidemarkConfig config = conf.load();
     List<PipelineSpec> selected = config.select(pipelines);
     PipelineValidator validator =
-        new PipelineValidator(SparkSessionFactory.create(config, "tidemark-validate"));
+        new PipelineValidator(
+            SparkSessionFactory.create(config, "tidemark-validate"), config.lake());
     List<ConfigProblem> problems = new ArrayList<>();
     for (PipelineSpec spec : selected) {
       List<ConfigProblem> found = validator.check(spec);

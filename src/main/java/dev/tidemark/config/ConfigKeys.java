@@ -63,6 +63,24 @@ public final class ConfigKeys {
   public static final String DEMO_GENERATOR = "demo.generator";
   public static final String EXPECTATIONS = "expectations";
 
+  /** Enrichment joins: one block per dimension table, {@code dimensions.NAME { ... }}. */
+  public static final String DIMENSIONS = "dimensions";
+
+  /** Keys of one block under {@link #DIMENSIONS}, relative to it. */
+  public static final String DIMENSION_PATH = "path";
+
+  public static final String DIMENSION_KEY = "key";
+  public static final String DIMENSION_SCHEMA = "schema";
+
+  /** Every key of one dimension block. */
+  public static final List<String> DIMENSION_KEYS =
+      List.of(DIMENSION_PATH, DIMENSION_KEY, DIMENSION_SCHEMA);
+
+  /** The full key of {@code key} (one of {@link #DIMENSION_KEYS}) of dimension {@code name}. */
+  public static String dimensionKey(String name, String key) {
+    return DIMENSIONS + "." + name + "." + key;
+  }
+
   /** Every key of the main configuration. */
   public static final List<String> MAIN_KEYS =
       List.of(
@@ -110,7 +128,8 @@ public final class ConfigKeys {
           SINK_TRIGGER,
           SINK_ZORDER_BY,
           DEMO_GENERATOR,
-          EXPECTATIONS);
+          EXPECTATIONS,
+          DIMENSIONS);
 
   /** Keys whose value is a map of settings or rules with names of the user's choosing. */
   public static final Set<String> FREE_FORM =

@@ -2,6 +2,7 @@ package dev.tidemark.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +101,11 @@ final class ConfigReader {
     }
     List<String> list = read(key, () -> config.getStringList(key), fallback);
     return list == null ? fallback : List.copyOf(list);
+  }
+
+  /** The HOCON object at {@code key}, or null (with a problem) when it is not one. */
+  ConfigObject object(String key) {
+    return read(key, () -> config.getObject(key), null);
   }
 
   /** A HOCON object as a flat map of string settings; dotted keys keep their dots. */

@@ -5,6 +5,7 @@ import static dev.tidemark.config.ConfigKeys.*;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.spark.sql.types.DataType;
@@ -75,6 +77,7 @@ final class PipelineFileReader {
               + " names none");
     }
     Map<String, String> expectations = readExpectations(r);
+    List<DimensionSpec> dimensions = readDimensions(r);
 
     if (sink != null && window != null && !sink.keys().contains(window.startColumn())) {
       r.problem(
@@ -88,7 +91,112 @@ final class PipelineFileReader {
       return null;
     }
     return new PipelineSpec(
-        name, description, file, source, sql, sqlFile, window, sink, generator, expectations);
+        name,
+        description,
+        file,
+        source,
+        sql,
+        sqlFile,
+        window,
+        sink,
+        generator,
+        expectations,
+        dimensions);
+  }
+
+  /**
+   * Shape only (names, a lake-relative path, a key, a schema DDL); PipelineValidator checks each
+   * against its table and the event columns.
+   */
+  private static List<DimensionSpec> readDimensions(ConfigReader r) {
+    if (!r.has(DIMENSIONS)) {
+      return List.of();
+    }
+    ConfigObject all = r.object(DIMENSIONS);
+    if (all == null) {
+      return List.of();
+    }
+    List<DimensionSpec> out = new ArrayList<>();
+    for (String name : new TreeSet<>(all.keySet())) {
+      String at = DIMENSIONS + "." + name;
+      if (!VALID_NAME.matcher(name).matches()) {
+        r.problem(at, "'" + name + "' is not a valid name (lower case letters, digits, - and _)");
+        continue;
+      }
+      if (!(all.get(name) instanceof ConfigObject block)) {
+        r.problem(
+            at,
+            "must be a block: "
+                + name
+                + " { path = \"dim/"
+                + name
+                + "\", key = [COLUMN], schema = \"COLUMN TYPE, ...\" }");
+        continue;
+      }
+      r.problems()
+          .addAll(
+              UnknownKeys.find(
+                  block,
+                  List.of(DIMENSIONS, name),
+                  DIMENSION_KEYS.stream().map(k -> dimensionKey(name, k)).toList(),
+                  r.file()));
+      String pathKey = dimensionKey(name, DIMENSION_PATH);
+      String path = r.string(pathKey);
+      if (path != null && (path.startsWith("/") || path.contains("..") || path.contains(":"))) {
+        r.problem(pathKey, "must be relative to the lake root, without '..': " + path);
+        path = null;
+      } else if (path != null && normalizePath(path).isEmpty()) {
+        r.problem(
+            pathKey, "'" + path + "' is the lake root itself; name a table, e.g. dim/" + name);
+        path = null;
+      } else if (path != null && RESERVED_AREAS.contains(normalizePath(path).split("/")[0])) {
+        r.problem(
+            pathKey,
+            "'"
+                + path
+                + "' is inside an area Tidemark keeps for itself "
+                + RESERVED_AREAS
+                + "; use e.g. dim/"
+                + name);
+        path = null;
+      }
+      String keyKey = dimensionKey(name, DIMENSION_KEY);
+      List<String> key = r.strings(keyKey, List.of());
+      if (key.isEmpty()) {
+        r.problem(
+            keyKey,
+            "is required: the event columns matched to the dimension's columns of the same"
+                + " names, e.g. [page]");
+      }
+      String schemaKey = dimensionKey(name, DIMENSION_SCHEMA);
+      String ddl = r.string(schemaKey);
+      StructType columns = null;
+      if (ddl != null) {
+        try {
+          columns = StructType.fromDDL(ddl);
+        } catch (Exception e) { // ParseException is thrown undeclared from Scala
+          r.problem(
+              schemaKey,
+              "cannot parse the columns as a Spark DDL string (e.g. 'section STRING'): "
+                  + firstLine(e.getMessage()));
+        }
+      }
+      if (columns != null) {
+        for (String k : key) {
+          if (List.of(columns.fieldNames()).contains(k)) {
+            r.problem(
+                schemaKey,
+                "names the key column '"
+                    + k
+                    + "', which the events already have; list only the columns to add");
+          }
+        }
+      }
+      if (path != null && !key.isEmpty() && columns != null) {
+        out.add(new DimensionSpec(name, normalizePath(path), key, ddl));
+      }
+    }
+    return out;
   }
 
   /** Shape only (names, non-empty text); PipelineValidator analyses the SQL of each. */

@@ -3,6 +3,7 @@ package dev.tidemark.config;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +19,8 @@ import java.util.Map;
  *     event columns (e.g. {@code positive-amount -> "amount > 0"}); an event for which one is not
  *     true (false or NULL) goes to quarantine with the reason {@code expectation NAME failed: SQL}.
  *     Checked in name order; the reason names the first that fails.
+ * @param dimensions the Delta tables the events are enriched from before the SQL, in file order
+ *     (see {@link DimensionSpec}); empty for most pipelines
  */
 public record PipelineSpec(
     String name,
@@ -29,13 +32,41 @@ public record PipelineSpec(
     WindowSpec window,
     SinkSpec sink,
     String generator,
-    Map<String, String> expectations) {
+    Map<String, String> expectations,
+    List<DimensionSpec> dimensions) {
 
   public PipelineSpec {
     expectations =
         expectations == null
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(expectations));
+    dimensions = dimensions == null ? List.of() : List.copyOf(dimensions);
+  }
+
+  /** A pipeline without dimensions. */
+  public PipelineSpec(
+      String name,
+      String description,
+      Path file,
+      SourceSpec source,
+      String sql,
+      Path sqlFile,
+      WindowSpec window,
+      SinkSpec sink,
+      String generator,
+      Map<String, String> expectations) {
+    this(
+        name,
+        description,
+        file,
+        source,
+        sql,
+        sqlFile,
+        window,
+        sink,
+        generator,
+        expectations,
+        List.of());
   }
 
   /** A pipeline without expectations. */
@@ -49,33 +80,110 @@ public record PipelineSpec(
       WindowSpec window,
       SinkSpec sink,
       String generator) {
-    this(name, description, file, source, sql, sqlFile, window, sink, generator, Map.of());
+    this(
+        name,
+        description,
+        file,
+        source,
+        sql,
+        sqlFile,
+        window,
+        sink,
+        generator,
+        Map.of(),
+        List.of());
   }
 
   public PipelineSpec withSource(SourceSpec newSource) {
     return new PipelineSpec(
-        name, description, file, newSource, sql, sqlFile, window, sink, generator, expectations);
+        name,
+        description,
+        file,
+        newSource,
+        sql,
+        sqlFile,
+        window,
+        sink,
+        generator,
+        expectations,
+        dimensions);
   }
 
   public PipelineSpec withSink(SinkSpec newSink) {
     return new PipelineSpec(
-        name, description, file, source, sql, sqlFile, window, newSink, generator, expectations);
+        name,
+        description,
+        file,
+        source,
+        sql,
+        sqlFile,
+        window,
+        newSink,
+        generator,
+        expectations,
+        dimensions);
   }
 
   /** The same pipeline with another SQL (same file names). */
   public PipelineSpec withSql(String newSql) {
     return new PipelineSpec(
-        name, description, file, source, newSql, sqlFile, window, sink, generator, expectations);
+        name,
+        description,
+        file,
+        source,
+        newSql,
+        sqlFile,
+        window,
+        sink,
+        generator,
+        expectations,
+        dimensions);
   }
 
   /** The same pipeline with another window declaration. */
   public PipelineSpec withWindow(WindowSpec newWindow) {
     return new PipelineSpec(
-        name, description, file, source, sql, sqlFile, newWindow, sink, generator, expectations);
+        name,
+        description,
+        file,
+        source,
+        sql,
+        sqlFile,
+        newWindow,
+        sink,
+        generator,
+        expectations,
+        dimensions);
+  }
+
+  /** The same pipeline enriched from other dimension tables. */
+  public PipelineSpec withDimensions(List<DimensionSpec> newDimensions) {
+    return new PipelineSpec(
+        name,
+        description,
+        file,
+        source,
+        sql,
+        sqlFile,
+        window,
+        sink,
+        generator,
+        expectations,
+        newDimensions);
   }
 
   public PipelineSpec withExpectations(Map<String, String> newExpectations) {
     return new PipelineSpec(
-        name, description, file, source, sql, sqlFile, window, sink, generator, newExpectations);
+        name,
+        description,
+        file,
+        source,
+        sql,
+        sqlFile,
+        window,
+        sink,
+        generator,
+        newExpectations,
+        dimensions);
   }
 }

@@ -39,6 +39,11 @@ public record TidemarkConfig(
     return lake + "/" + pipeline.sink().path();
   }
 
+  /** Where a dimension table of an enrichment join lives. */
+  public String dimensionPath(DimensionSpec dimension) {
+    return lake + "/" + dimension.path();
+  }
+
   /** Where rejected (unparseable) records of a pipeline are kept. */
   public String quarantinePath(PipelineSpec pipeline) {
     return lake + "/quarantine/" + pipeline.name();

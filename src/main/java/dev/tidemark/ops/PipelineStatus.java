@@ -11,6 +11,7 @@ import java.util.List;
  * @param lateDropped events dropped behind the watermark, over all recorded batches
  * @param source the payload format the pipeline reads, e.g. {@code json}, or Avro with its schema
  *     files and wire format
+ * @param dimensions the dimension tables of its enrichment join, if any
  */
 public record PipelineStatus(
     String pipeline,
@@ -31,7 +32,8 @@ public record PipelineStatus(
     long lateDropped,
     List<BronzeStatus> bronze,
     List<String> warnings,
-    String source) {
+    String source,
+    List<DimensionStatus> dimensions) {
 
   public Long averageFileBytes() {
     return files == null || sizeBytes == null || files == 0 ? null : sizeBytes / files;

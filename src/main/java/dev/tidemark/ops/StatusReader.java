@@ -1,5 +1,6 @@
 package dev.tidemark.ops;
 
+import dev.tidemark.config.DimensionSpec;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.run.LakeFileSystem;
@@ -88,7 +89,18 @@ public final class StatusReader {
             .map(this::bronze)
             .toList(),
         warnings,
-        spec.source().describeFormat());
+        spec.source().describeFormat(),
+        spec.dimensions().stream().map(d -> dimension(d, warnings)).toList());
+  }
+
+  private DimensionStatus dimension(DimensionSpec d, List<String> warnings) {
+    String path = config.dimensionPath(d);
+    Optional<LakeTables.Facts> table = tables.facts(path);
+    if (table.isEmpty()) {
+      warnings.add("dimension " + d.name() + ": no table at " + path + " (validate refuses it)");
+      return new DimensionStatus(d.name(), path, d.key(), null, null);
+    }
+    return new DimensionStatus(d.name(), path, d.key(), table.get().version(), table.get().rows());
   }
 
   private BronzeStatus bronze(String topic) {

@@ -2,6 +2,7 @@ package dev.tidemark.pipeline;
 
 import dev.tidemark.config.ConfigKeys;
 import dev.tidemark.config.ConfigProblem;
+import dev.tidemark.config.DimensionSpec;
 import dev.tidemark.config.InvalidConfigException;
 import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
@@ -37,13 +38,25 @@ import org.apache.spark.sql.types.StructType;
  *   <li>{@code keys-in-result}, {@code partition-columns-in-result}: declared sink columns exist;
  *   <li>{@code expectations}: each expectation parses as a boolean SQL condition over the event
  *       columns (no aggregates); the problem names the key {@code expectations.NAME}.
+ *   <li>{@code dimensions}: each dimension's key columns are event columns, its columns are new and
+ *       orderable, and (given the lake) its table exists and has them all; {@code enrichment-join}:
+ *       a pipeline with dimensions has a sliced form (the only path that joins as of each event's
+ *       time, see {@link AsOfJoin}).
  * </ul>
  */
 public final class PipelineValidator {
   private final SparkSession spark;
+  private final String lake;
 
+  /** Checks everything but the dimension tables themselves (no lake). */
   public PipelineValidator(SparkSession spark) {
+    this(spark, null);
+  }
+
+  /** Also checks that each dimension table exists in {@code lake} with the declared columns. */
+  public PipelineValidator(SparkSession spark, String lake) {
     this.spark = spark;
+    this.lake = lake;
   }
 
   /** Validates every pipeline; throws one exception listing all problems found. */
@@ -78,9 +91,11 @@ public final class PipelineValidator {
     EventDecoder decoder = EventDecoder.of(spec);
     checkExpectations(spec, decoder.eventSchema(), problems);
     problems.addAll(WindowDeclaration.check(spec));
+    checkDimensions(spec, decoder.eventSchema(), problems);
+    StructType events = AsOfJoin.eventSchema(spec, decoder.eventSchema());
     Dataset<Row> result;
     try {
-      result = new PipelineQuery(spec).apply(emptyBatch(decoder.eventSchema()));
+      result = new PipelineQuery(spec).apply(emptyBatch(events));
     } catch (Exception e) { // AnalysisException is thrown undeclared from Scala
       problems.add(problem(spec, "sql-analyzes", String.valueOf(e.getMessage())));
       return problems;
@@ -127,16 +142,120 @@ public final class PipelineValidator {
       }
     }
     if (problems.isEmpty()) {
-      checkStreaming(spec, decoder, problems);
+      checkStreaming(spec, events, problems);
+    }
+    if (problems.isEmpty() && !spec.dimensions().isEmpty()) {
+      SlicedAggregation.Analysis sliced = SlicedAggregation.analyze(spark, spec);
+      if (!sliced.sliced()) {
+        problems.add(
+            new ConfigProblem(
+                spec.file(),
+                "[enrichment-join] " + ConfigKeys.DIMENSIONS,
+                "an enrichment join runs only on the sliced path (where the stream's micro-batches"
+                    + " and the backfills join each event with the dimension as of its time),"
+                    + " and this SQL has no sliced form: "
+                    + sliced.notSlicedBecause()));
+      }
     }
     return problems;
   }
 
-  private void checkStreaming(
-      PipelineSpec spec, EventDecoder decoder, List<ConfigProblem> problems) {
+  /** The {@code dimensions} of {@code spec} against the event columns and (given) the lake. */
+  private void checkDimensions(
+      PipelineSpec spec, StructType decoded, List<ConfigProblem> problems) {
+    List<String> columns = new ArrayList<>(List.of(decoded.fieldNames()));
+    for (DimensionSpec d : spec.dimensions()) {
+      String keyKey = "[dimensions] " + ConfigKeys.dimensionKey(d.name(), ConfigKeys.DIMENSION_KEY);
+      String schemaKey =
+          "[dimensions] " + ConfigKeys.dimensionKey(d.name(), ConfigKeys.DIMENSION_SCHEMA);
+      for (String k : d.key()) {
+        if (!List.of(decoded.fieldNames()).contains(k)) {
+          problems.add(
+              new ConfigProblem(
+                  spec.file(),
+                  keyKey,
+                  "'" + k + "' is not an event column " + List.of(decoded.fieldNames())));
+        }
+      }
+      for (StructField f : d.columns().fields()) {
+        if (columns.contains(f.name())) {
+          problems.add(
+              new ConfigProblem(
+                  spec.file(),
+                  schemaKey,
+                  "'"
+                      + f.name()
+                      + "' is already a column of the events "
+                      + columns
+                      + "; a dimension adds new columns only"));
+        } else if (!org.apache.spark.sql.catalyst.expressions.RowOrdering.isOrderable(
+            f.dataType())) {
+          problems.add(
+              new ConfigProblem(
+                  spec.file(),
+                  schemaKey,
+                  "'"
+                      + f.name()
+                      + "' is a "
+                      + f.dataType().sql()
+                      + ", which cannot be ordered: a key's rows are reduced to one by their"
+                      + " greatest value"));
+        }
+        columns.add(f.name());
+      }
+      if (lake != null) {
+        checkDimensionTable(spec, d, problems);
+      }
+    }
+  }
+
+  private void checkDimensionTable(
+      PipelineSpec spec, DimensionSpec d, List<ConfigProblem> problems) {
+    String path = lake + "/" + d.path();
+    String pathKey = "[dimensions] " + ConfigKeys.dimensionKey(d.name(), ConfigKeys.DIMENSION_PATH);
+    StructType table;
+    try {
+      if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
+        problems.add(
+            new ConfigProblem(
+                spec.file(),
+                pathKey,
+                "no Delta table at "
+                    + path
+                    + ": create the dimension table before the pipeline runs (README, Enrichment"
+                    + " joins)"));
+        return;
+      }
+      table = spark.read().format("delta").load(path).schema();
+    } catch (Exception e) { // e.g. a file system Spark has no client for
+      problems.add(
+          new ConfigProblem(
+              spec.file(),
+              pathKey,
+              "cannot read " + path + ": " + String.valueOf(e.getMessage()).split("\n")[0]));
+      return;
+    }
+    List<String> have = List.of(table.fieldNames());
+    List<String> missing = new ArrayList<>();
+    d.key().stream().filter(k -> !have.contains(k)).forEach(missing::add);
+    for (String c : d.columns().fieldNames()) {
+      if (!have.contains(c)) {
+        missing.add(c);
+      }
+    }
+    if (!missing.isEmpty()) {
+      problems.add(
+          new ConfigProblem(
+              spec.file(),
+              pathKey,
+              "the table at " + path + " has no column " + missing + "; its columns: " + have));
+    }
+  }
+
+  private void checkStreaming(PipelineSpec spec, StructType events, List<ConfigProblem> problems) {
     // A never-started rate stream shaped like the events lets Spark's own streaming checks run.
     Column[] fields =
-        Arrays.stream(decoder.eventSchema().fields())
+        Arrays.stream(events.fields())
             .map(f -> functions.lit(null).cast(f.dataType()).as(f.name()))
             .toArray(Column[]::new);
     Dataset<Row> stream = spark.readStream().format("rate").load().select(fields);

@@ -350,7 +350,9 @@ public final class SlicedAggregation {
       this.spec = spec;
       this.sql = spec.sql();
       List<Row> none = List.of();
-      this.events = spark.createDataFrame(none, EventDecoder.of(spec).eventSchema());
+      this.events =
+          spark.createDataFrame(
+              none, AsOfJoin.eventSchema(spec, EventDecoder.of(spec).eventSchema()));
     }
 
     SlicedAggregation build() throws NotSliceable {

@@ -362,8 +362,13 @@ public final class BackfillRunner {
       SlicedAggregation aggregation = sliced.aggregation();
       rows =
           aggregation.windows(
-              aggregation.slices(inRange), range.from().toEpochMilli(), range.to().toEpochMilli());
+              aggregation.slices(
+                  new DimensionTables(spark, config)
+                      .enrich(spec, inRange, eventFrom.toEpochMilli())),
+              range.from().toEpochMilli(),
+              range.to().toEpochMilli());
     } else {
+      StreamRunner.refuseDimensionsWithout(spec, sliced);
       String start = spec.window().startColumn();
       Dataset<Row> result = new PipelineQuery(spec).apply(inRange);
       if (spec.window().type() == WindowSpec.Type.SESSION) {

@@ -2,10 +2,12 @@ package dev.tidemark.run;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.tidemark.config.DimensionSpec;
 import dev.tidemark.config.Durations;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.WindowSpec;
+import dev.tidemark.pipeline.AsOfJoin;
 import dev.tidemark.pipeline.EventDecoder;
 import dev.tidemark.pipeline.PlanText;
 import dev.tidemark.pipeline.SlicedAggregation;
@@ -111,7 +113,11 @@ public final class PipelineExplain {
       stream = PipelineRun.over(raw, spec, config, PipelineRun.EventFilter.ALL).result();
     }
     Plans streamPlans = plans(stream);
-    String eventSchema = decoder.accepted(decoder.decode(raw)).schema().treeString().strip();
+    String eventSchema =
+        AsOfJoin.withNulls(spec, decoder.accepted(decoder.decode(raw)))
+            .schema()
+            .treeString()
+            .strip();
     List<String> touches = touches(spec, analysis.sliced());
     if (!analysis.sliced()) {
       return new Explanation(
@@ -136,7 +142,12 @@ public final class PipelineExplain {
     SparkSession batchSession = spark.newSession();
     batchSession.conf().set("spark.sql.optimizer.excludedRules", KEEP_EMPTY_PLANS);
     Dataset<Row> oneBatch = batchSession.createDataFrame(List.of(), raw.schema());
-    Dataset<Row> slices = aggregation.slices(decoder.accepted(decoder.decode(oneBatch)));
+    // With the enrichment join each batch runs (the latest version of each dimension: the plan,
+    // not the versions, is what this shows).
+    Dataset<Row> slices =
+        aggregation.slices(
+            new DimensionTables(batchSession, config)
+                .enrich(spec, decoder.accepted(decoder.decode(oneBatch)), Long.MAX_VALUE - 1));
     Dataset<Row> someSlices = batchSession.createDataFrame(List.of(), slices.schema());
     Dataset<Row> windows = aggregation.windows(someSlices, 0, aggregation.slideMillis());
     return new Explanation(
@@ -189,6 +200,15 @@ public final class PipelineExplain {
                 + config.bronzeCheckpointPath(topic)
                 + ")");
       }
+    }
+    for (DimensionSpec d : spec.dimensions()) {
+      t.add(
+          "dimension table "
+              + d.name()
+              + " (read, as of each event's time, joined on "
+              + d.key()
+              + "): "
+              + config.dimensionPath(d));
     }
     t.add("metrics table: " + config.metricsPath());
     t.add("lake manifest (this pipeline's entry): " + LakeManifest.path(config, spec.name()));

@@ -180,7 +180,12 @@ public final class PipelineReset {
       SliceTable slices =
           new SliceTable(spark, config.checkpointPath(spec, StreamRunner.SLICES), aggregation);
       Dataset<Row> open =
-          aggregation.slices(events.where(expr("unix_millis(" + eventTime + ") >= " + firstOpen)));
+          aggregation.slices(
+              new DimensionTables(spark, config)
+                  .enrich(
+                      spec,
+                      events.where(expr("unix_millis(" + eventTime + ") >= " + firstOpen)),
+                      firstOpen));
       slices.ensure(open);
       slices.seed(open);
     }

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.ops.BatchCounts;
+import dev.tidemark.pipeline.AsOfJoin;
 import dev.tidemark.pipeline.EventDecoder;
 import dev.tidemark.pipeline.SlicedAggregation;
 import dev.tidemark.pipeline.WindowRange;
@@ -84,7 +85,8 @@ final class SlicedStream {
       StreamTarget gold,
       String quarantinePath,
       String slicePath,
-      long initialWatermarkMs)
+      long initialWatermarkMs,
+      DimensionTables dimensions)
       throws TimeoutException {
     EventDecoder decoder = EventDecoder.of(spec);
     String eventTime = "`" + spec.source().eventTimeColumn() + "`";
@@ -101,7 +103,8 @@ final class SlicedStream {
     SliceTable slices = new SliceTable(spark, slicePath, aggregation);
     StructType quarantineSchema = decoder.rejected(decoded).schema();
     Dataset<Row> noSlices =
-        aggregation.slices(decoder.accepted(decoded.limit(0).drop(WATERMARK_COLUMN)));
+        aggregation.slices(
+            AsOfJoin.withNulls(spec, decoder.accepted(decoded.limit(0).drop(WATERMARK_COLUMN))));
     // Three independent tables: created side by side (each creation is mostly waiting on commits
     // and small jobs), which shortens the first start of a pipeline.
     awaitAll(
@@ -119,7 +122,15 @@ final class SlicedStream {
                 () -> DeltaTableInit.ensure(spark, quarantinePath, quarantineSchema, List.of())),
             inThread("create-slices", () -> slices.ensure(noSlices))));
     Batch batch =
-        new Batch(spec, aggregation, decoder, gold, quarantinePath, slices, initialWatermarkMs);
+        new Batch(
+            spec,
+            aggregation,
+            decoder,
+            gold,
+            quarantinePath,
+            slices,
+            initialWatermarkMs,
+            dimensions);
     return StreamSink.configure(decoded.writeStream(), gold).foreachBatch(batch).start();
   }
 
@@ -160,7 +171,8 @@ final class SlicedStream {
       StreamTarget gold,
       String quarantinePath,
       SliceTable slices,
-      long initialWatermarkMs)
+      long initialWatermarkMs,
+      DimensionTables dimensions)
       implements VoidFunction2<Dataset<Row>, Long> {
 
     @Override
@@ -184,9 +196,15 @@ final class SlicedStream {
         // way (an observation of the decoded rows), so no job of its own reads the batch again.
         Observation observed = new Observation("tidemark_batch_" + batchId);
         Column open = openEvents(firstOpen);
+        // Enriched from the dimensions as of each event's time: events of open windows only, so
+        // the versions of those windows' times only (see DimensionTables).
         batchSlices =
             aggregation
-                .slices(decoder.accepted(observe(decoded, observed, open).where(open)))
+                .slices(
+                    dimensions.enrich(
+                        spec,
+                        decoder.accepted(observe(decoded, observed, open).where(open)),
+                        firstOpen))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         batchSlices.count();
         Summary s = summary(observed, decoded, open);

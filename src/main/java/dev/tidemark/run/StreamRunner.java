@@ -79,7 +79,8 @@ public final class StreamRunner {
               goldTarget(spec, effective),
               config.quarantinePath(spec),
               config.checkpointPath(spec, SLICES),
-              reset.watermarkMs());
+              reset.watermarkMs(),
+              new DimensionTables(spark, config));
       LOG.info(
           "pipeline {} streaming {} -> {} ({} mode, trigger {}, {} ms slices)",
           spec.name(),
@@ -90,6 +91,7 @@ public final class StreamRunner {
           sliced.aggregation().sliceMillis());
       return new RunningPipeline(spec, query, null);
     }
+    refuseDimensionsWithout(spec, sliced);
     LOG.info(
         "pipeline {} runs on Spark's stateful aggregation, with a separate quarantine query: {}",
         spec.name(),
@@ -169,6 +171,20 @@ public final class StreamRunner {
         + spec.name()
         + "` rebuilds the gold rows of the history that Kafka or bronze still has (README,"
         + " Semantics: lost checkpoints).";
+  }
+
+  /**
+   * Enrichment joins run on the sliced path only ({@code validate} says so first: this guards the
+   * runners' own callers).
+   */
+  static void refuseDimensionsWithout(PipelineSpec spec, SlicedAggregation.Analysis sliced) {
+    if (!spec.dimensions().isEmpty() && !sliced.sliced()) {
+      throw new IllegalArgumentException(
+          "pipeline "
+              + spec.name()
+              + " has dimensions, which need the sliced form of its SQL: "
+              + sliced.notSlicedBecause());
+    }
   }
 
   private SlicedAggregation.Analysis analysis(PipelineSpec spec) {
