@@ -66,8 +66,7 @@ public final class DimensionTables {
       long from = i == 0 ? Long.MIN_VALUE : commits.get(i)[1];
       long to = i + 1 < commits.size() ? commits.get(i + 1)[1] : Long.MAX_VALUE;
       if (to > fromMs) {
-        Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", version).load(path);
-        out.add(new AsOfJoin.Version(version, from, to, rows));
+        out.add(new AsOfJoin.Version(version, from, to, read(dimension, path, version, fromMs)));
       }
     }
     LOG.debug(
@@ -77,6 +76,35 @@ public final class DimensionTables {
         out.stream().map(AsOfJoin.Version::version).toList(),
         fromMs);
     return out;
+  }
+
+  /**
+   * One version of the table. Delta refuses to read a version older than the table's {@code
+   * delta.deletedFileRetentionDuration} (VACUUM may have removed its files): the error then says
+   * which events need it and how to keep it.
+   */
+  private Dataset<Row> read(DimensionSpec dimension, String path, long version, long fromMs) {
+    try {
+      return spark.read().format("delta").option("versionAsOf", version).load(path);
+    } catch (RuntimeException e) { // AnalysisException is thrown undeclared from Scala
+      throw new IllegalStateException(
+          "dimension "
+              + dimension.name()
+              + ": cannot read version "
+              + version
+              + " of "
+              + path
+              + ", in force for events from "
+              + java.time.Instant.ofEpochMilli(Math.max(fromMs, 0))
+              + " on: "
+              + String.valueOf(e.getMessage()).split("\\n")[0]
+              + " To join events that old, keep the dimension's versions as long (e.g. ALTER TABLE"
+              + " delta.`"
+              + path
+              + "` SET TBLPROPERTIES ('delta.deletedFileRetentionDuration' = 'interval 90 days',"
+              + " 'delta.logRetentionDuration' = 'interval 90 days'))",
+          e);
+    }
   }
 
   /**

@@ -196,15 +196,15 @@ final class SlicedStream {
         // way (an observation of the decoded rows), so no job of its own reads the batch again.
         Observation observed = new Observation("tidemark_batch_" + batchId);
         Column open = openEvents(firstOpen);
-        // Enriched from the dimensions as of each event's time: events of open windows only, so
-        // the versions of those windows' times only (see DimensionTables).
+        // Enriched from the dimensions as of each event's time: the versions in force from the
+        // batch's oldest event of an open window on (see DimensionTables).
         batchSlices =
             aggregation
                 .slices(
                     dimensions.enrich(
                         spec,
                         decoder.accepted(observe(decoded, observed, open).where(open)),
-                        firstOpen))
+                        spec.dimensions().isEmpty() ? firstOpen : oldestOpen(decoded, open)))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         batchSlices.count();
         Summary s = summary(observed, decoded, open);
@@ -291,6 +291,17 @@ final class SlicedStream {
      */
     private CompletableFuture<Void> inBackground(String what, Runnable write) {
       return inThread(gold.queryName() + "-" + what, write);
+    }
+
+    /**
+     * The oldest event time (epoch ms) of the batch's good events of open windows, or {@link
+     * Long#MAX_VALUE} when it has none: one small job over the persisted batch, run only for a
+     * pipeline with dimensions, so that a first batch (under watermark 0) does not read every
+     * version of its dimensions.
+     */
+    private long oldestOpen(Dataset<Row> decoded, Column open) {
+      Row r = decoded.where(open).agg(min(eventMillis())).first();
+      return r.isNullAt(0) ? Long.MAX_VALUE : r.getLong(0);
     }
 
     /** Good events of windows still open under the batch's watermark. */

@@ -20,6 +20,7 @@ import dev.tidemark.ops.StatusReader;
 import dev.tidemark.pipeline.SlicedAggregation;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.source.ReplaySource;
+import io.delta.tables.DeltaTable;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,12 +93,13 @@ class EnrichmentJoinIT {
     String cards = config.dimensionPath(pipeline.dimensions().get(0));
     PipelineSpec stream = TestLake.variant(pipeline, "enrich-stream", OutputMode.UPDATE);
 
-    // Given the dimension's version 0, committed at 11:00: c-1 silver, c-2 gold,
+    // Given the dimension's first version (version 1, after the empty table), committed at 11:00:
+    // c-1 silver, c-2 gold,
     commit(spark, cards, Instant.parse("2026-05-04T11:00:00Z"), "c-1,silver", "c-2,gold");
     // and three transactions between 12:00 and 12:05, when the stream runs until caught up,
     send(topic, "c-1,10.00,12:00:10", "c-2,20.00,12:01:00", "c-1,5.00,12:04:00");
     run(spark, config, stream, topic);
-    // then they have the tiers of version 0.
+    // then they have the tiers of version 1.
     assertEquals(
         List.of(
             "c-1 | silver | 2026-05-04 12:00:00.0 | 2 | 15.00",
@@ -105,13 +107,13 @@ class EnrichmentJoinIT {
         gold(config, stream),
         "first run");
 
-    // Given version 1, committed at 12:05: c-1 gold, c-2 gone, c-3 silver,
+    // Given version 2, committed at 12:05: c-1 gold, c-2 gone, c-3 silver,
     commit(spark, cards, Instant.parse("2026-05-04T12:05:00Z"), "c-1,gold", "c-3,silver");
-    // and a late c-1 of 12:04:30 (before version 1) and three after 12:05, when the stream runs
+    // and a late c-1 of 12:04:30 (before version 2) and three after 12:05, when the stream runs
     // again,
     send(topic, "c-1,1.00,12:04:30", "c-1,7.00,12:06:00", "c-2,3.00,12:07:00", "c-3,4.00,12:08:00");
     run(spark, config, stream, topic);
-    // then the late event has c-1's tier of version 0 and the others those of version 1 (none
+    // then the late event has c-1's tier of version 1 and the others those of version 2 (none
     // for c-2).
     List<String> expected =
         List.of(
@@ -122,7 +124,7 @@ class EnrichmentJoinIT {
             "c-3 | silver | 2026-05-04 12:05:00.0 | 1 | 4.00");
     assertEquals(expected, gold(config, stream), "second run");
 
-    // Given version 2, committed now (after every event): every card platinum, a backfill from
+    // Given version 3, committed now (after every event): every card platinum, a backfill from
     // Kafka and one from bronze write the stream's rows.
     commit(spark, cards, null, "c-1,platinum", "c-2,platinum", "c-3,platinum");
     WindowRange range = new WindowRange(T, T.plus(Duration.ofMinutes(10)), pipeline.window());
@@ -135,7 +137,7 @@ class EnrichmentJoinIT {
 
     // status shows the dimension (Delta Kernel), explain the table among what the stream reads.
     assertEquals(
-        List.of(new DimensionStatus("cards", cards, List.of("card_id"), 2L, 3L)),
+        List.of(new DimensionStatus("cards", cards, List.of("card_id"), 3L, 3L)),
         new StatusReader(config).read(stream).dimensions());
     assertTrue(
         new PipelineExplain(spark, config)
@@ -160,20 +162,34 @@ class EnrichmentJoinIT {
 
   /**
    * Overwrites the dimension table with {@code rows} ("card,tier") as a new version, whose commit
-   * timestamp is set to {@code at} (unless null: then it is the commit's own).
+   * timestamp is set to {@code at} (unless null: then it is the commit's own). The table is created
+   * first (empty, committed an hour before {@code at}) with its versions kept for ten years: Delta
+   * refuses to time travel to a version older than the retention (7 days by default), and these
+   * versions are months old.
    */
   private static void commit(SparkSession spark, String path, Instant at, String... rows)
       throws Exception {
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      spark.sql(
+          "CREATE TABLE delta.`"
+              + path
+              + "` (card_id STRING, tier STRING) USING delta TBLPROPERTIES"
+              + " ('delta.deletedFileRetentionDuration' = 'interval 3650 days',"
+              + " 'delta.logRetentionDuration' = 'interval 3650 days')");
+      stamp(path, 0, at.minus(Duration.ofHours(1)));
+    }
     List<Row> data =
         Arrays.stream(rows).map(r -> RowFactory.create((Object[]) r.split(","))).toList();
     spark.createDataFrame(data, CARDS).write().format("delta").mode("overwrite").save(path);
     if (at != null) {
-      Path log =
-          Path.of(path.startsWith("file:") ? URI.create(path).getPath() : path, "_delta_log");
-      long version = io.delta.tables.DeltaTable.forPath(spark, path).history(1).first().getLong(0);
-      Files.setLastModifiedTime(
-          log.resolve(String.format("%020d.json", version)), FileTime.from(at));
+      stamp(path, DeltaTable.forPath(spark, path).history(1).first().getLong(0), at);
     }
+  }
+
+  /** Sets the commit timestamp of a version of a local table (its commit file's mtime). */
+  private static void stamp(String path, long version, Instant at) throws Exception {
+    Path log = Path.of(path.startsWith("file:") ? URI.create(path).getPath() : path, "_delta_log");
+    Files.setLastModifiedTime(log.resolve(String.format("%020d.json", version)), FileTime.from(at));
   }
 
   /** Card transactions "card,amount,HH:MM:SS" on 2026-05-04, on partition 0 in this order. */
