@@ -13,6 +13,7 @@ import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.run.RepairRunner;
 import dev.tidemark.run.RunningBronze;
 import dev.tidemark.run.RunningPipeline;
+import dev.tidemark.run.SparkSessionFactory;
 import dev.tidemark.run.StreamRunner;
 import dev.tidemark.source.ReplaySource;
 import java.io.IOException;
@@ -104,6 +105,12 @@ public final class DemoCommand implements Callable<Integer> {
         output.out().printf("sent %s to %s%n", SampleEvents.describe(generated), topic);
       }
 
+      // The dimension tables of the samples' enrichment joins, before validation looks for them.
+      for (String path :
+          SampleDimensions.write(
+              SparkSessionFactory.create(config, "tidemark-demo"), config, pipelines)) {
+        output.out().printf("wrote the sample dimension table %s%n", path);
+      }
       PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-demo", pipelines);
       StreamRunner streams = new StreamRunner(runtime.spark(), config);
       List<RunningPipeline> running = new ArrayList<>();

@@ -36,7 +36,20 @@ class SlicedAggregationTest {
 
   Dataset<Row> events(PipelineSpec spec, List<Row> rows) {
     StructType schema = new EventDecoder(spec.source()).schema();
-    return spark.createDataFrame(rows, schema);
+    Dataset<Row> events = spark.createDataFrame(rows, schema);
+    if (!KafkaMetadata.usedBy(spec)) {
+      return events;
+    }
+    // The SQL reads the Kafka metadata (sensor-readings: the arrival delay): a record timestamp
+    // 0 to 5 s after the event time, from the row's own values.
+    return events.withColumn(
+        KafkaMetadata.COLUMN,
+        org.apache.spark.sql.functions.expr(
+            "named_struct('key', CAST(NULL AS BINARY), 'headers', CAST(NULL AS"
+                + " ARRAY<STRUCT<key: STRING, value: BINARY>>), 'topic', 't', 'partition', 0,"
+                + " 'offset', 0L, 'timestamp', timestamp_millis(unix_millis(`"
+                + spec.source().eventTimeColumn()
+                + "`) + pmod(hash(to_json(struct(*))), 5000)), 'timestampType', 0)"));
   }
 
   static Timestamp at(int minute, int second) {

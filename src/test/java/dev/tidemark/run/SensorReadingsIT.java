@@ -10,8 +10,11 @@ import dev.tidemark.TestLake;
 import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TriggerSpec;
+import dev.tidemark.local.GeneratedEvent;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** IoT: per device and minute, count, min, max, avg and approximate p95 of the reading. */
@@ -37,6 +40,26 @@ class SensorReadingsIT extends SamplePipelineContract {
                 .where(
                     "NOT coalesce(min_reading <= avg_reading AND avg_reading <= max_reading"
                         + " AND min_reading <= p95_reading AND p95_reading <= max_reading, false)")));
+  }
+
+  @Test
+  void maxDelayIsTheLongestKafkaArrivalDelayOfEachDeviceAndMinute() {
+    // From the events sent: their Kafka timestamp minus their event time, per device and minute.
+    Map<String, Long> longest = new TreeMap<>();
+    for (GeneratedEvent e : sent) {
+      if (e.kind() == GeneratedEvent.Kind.ON_TIME) {
+        long minute = e.eventTime().toEpochMilli() / 60_000 * 60_000;
+        longest.merge(
+            e.key() + " | " + minute, e.timestamp() - e.eventTime().toEpochMilli(), Math::max);
+      }
+    }
+    List<String> expected =
+        longest.entrySet().stream().map(d -> d.getKey() + " | " + d.getValue()).sorted().toList();
+
+    assertTrue(longest.values().stream().anyMatch(d -> d > 0), "the generator delays arrivals");
+    assertEquals(
+        expected,
+        rows(streamTable().selectExpr("device_id", "unix_millis(window_start)", "max_delay_ms")));
   }
 
   @Test
