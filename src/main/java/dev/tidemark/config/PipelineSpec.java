@@ -19,7 +19,7 @@ import java.util.Map;
  *     event columns (e.g. {@code positive-amount -> "amount > 0"}); an event for which one is not
  *     true (false or NULL) goes to quarantine with the reason {@code expectation NAME failed: SQL}.
  *     Checked in name order; the reason names the first that fails.
- * @param dimensions the Delta tables the events are enriched from before the SQL, in file order
+ * @param dimensions the Delta tables the events are enriched from before the SQL, in name order
  *     (see {@link DimensionSpec}); empty for most pipelines
  */
 public record PipelineSpec(
