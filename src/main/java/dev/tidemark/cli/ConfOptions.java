@@ -1,6 +1,7 @@
 package dev.tidemark.cli;
 
 import dev.tidemark.config.ConfigLoader;
+import dev.tidemark.config.PipelineChecks;
 import dev.tidemark.config.TidemarkConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,14 @@ public final class ConfOptions {
 
   public TidemarkConfig load() {
     return ConfigLoader.load(file(), overrides);
+  }
+
+  /**
+   * The configuration without parsing the pipelines' schema and SQL ({@link
+   * PipelineChecks#WITHOUT_SQL}): for commands that only read the lake, and start no Spark.
+   */
+  public TidemarkConfig loadWithoutSql() {
+    return ConfigLoader.load(file(), overrides, System.getenv(), PipelineChecks.WITHOUT_SQL);
   }
 
   public TidemarkConfig load(Map<String, String> extra) {

@@ -50,7 +50,8 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TidemarkConfig config = conf.load();
+    // The pipelines' SQL is not parsed: status reads only the lake (validate checks the SQL).
+    TidemarkConfig config = conf.loadWithoutSql();
     StatusReader reader = new StatusReader(config); // Delta Kernel: no Spark, answers in seconds
     List<PipelineStatus> statuses = new ArrayList<>();
     for (PipelineSpec spec : config.select(pipelines)) {

@@ -9,7 +9,11 @@ import dev.tidemark.run.StreamOwnership;
 import dev.tidemark.source.KafkaDataLoss;
 import dev.tidemark.source.KafkaReachability;
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -72,19 +76,33 @@ public final class TidemarkCli implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Tidemark's own commands by name, in the order of the usage help. Made on demand: picocli
+   * reflects over the options of every command it is given (with their classes loaded and
+   * verified), most of a second of a short command's start (D41).
+   */
+  private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+  private static Map<String, Supplier<Object>> commands() {
+    Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+    commands.put("stream", StreamCommand::new);
+    commands.put("backfill", BackfillCommand::new);
+    commands.put("repair", RepairCommand::new);
+    commands.put("reset", ResetCommand::new);
+    commands.put("ingest", IngestCommand::new);
+    commands.put("validate", ValidateCommand::new);
+    commands.put("explain", ExplainCommand::new);
+    commands.put("init", InitCommand::new);
+    commands.put("completion", CompletionCommand::new);
+    commands.put("status", StatusCommand::new);
+    commands.put("maintain", MaintainCommand::new);
+    return Collections.unmodifiableMap(commands);
+  }
+
+  /** The command line with every command. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new TidemarkCli());
-    cli.addSubcommand(new StreamCommand());
-    cli.addSubcommand(new BackfillCommand());
-    cli.addSubcommand(new RepairCommand());
-    cli.addSubcommand(new ResetCommand());
-    cli.addSubcommand(new IngestCommand());
-    cli.addSubcommand(new ValidateCommand());
-    cli.addSubcommand(new ExplainCommand());
-    cli.addSubcommand(new InitCommand());
-    cli.addSubcommand(new CompletionCommand());
-    cli.addSubcommand(new StatusCommand());
-    cli.addSubcommand(new MaintainCommand());
+    COMMANDS.values().forEach(command -> cli.addSubcommand(command.get()));
     for (String name : LOCAL_COMMANDS) {
       try {
         cli.addSubcommand(Class.forName(name).getDeclaredConstructor().newInstance());
@@ -96,8 +114,24 @@ public final class TidemarkCli implements Callable<Integer> {
     return cli;
   }
 
+  /**
+   * The command line that runs {@code args}: when they start with the name of one of Tidemark's own
+   * commands, with only that command (its usage, errors and exit codes are the same as in {@link
+   * #commandLine()}); otherwise, and for {@code completion}, which lists them all, with every one.
+   */
+  static CommandLine commandLine(String... args) {
+    String first = args.length == 0 ? "" : args[0];
+    if (!COMMANDS.containsKey(first) || first.equals("completion")) {
+      return commandLine();
+    }
+    CommandLine cli = new CommandLine(new TidemarkCli());
+    cli.addSubcommand(COMMANDS.get(first).get());
+    cli.setExecutionExceptionHandler(new ErrorHandler());
+    return cli;
+  }
+
   public static int run(String... args) {
-    return commandLine().execute(args);
+    return commandLine(args).execute(args);
   }
 
   /**

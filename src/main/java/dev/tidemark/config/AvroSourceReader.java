@@ -39,9 +39,10 @@ final class AvroSourceReader {
   /**
    * Reads and checks the Avro settings of the pipeline file {@code r} reads, whose file name
    * without {@code .conf} is {@code baseName}; null when something is wrong (the problems are in
-   * {@code r}).
+   * {@code r}). Without {@code mapColumns} the event columns are not derived (Spark's mapping) and
+   * the result's DDL is null.
    */
-  static Read read(ConfigReader r, String baseName, String eventTime) {
+  static Read read(ConfigReader r, String baseName, String eventTime, boolean mapColumns) {
     Path schemaFile = sibling(r, r.string(SOURCE_AVRO_SCHEMA_FILE, baseName + ".avsc"));
     Schema reader = schemaFile == null ? null : parse(r, SOURCE_AVRO_SCHEMA_FILE, schemaFile);
     AvroSpec.WireFormat wire =
@@ -57,9 +58,12 @@ final class AvroSourceReader {
       r.problem(
           SOURCE_AVRO_SCHEMAS_DIR, "is read only with " + SOURCE_AVRO_WIRE_FORMAT + " = confluent");
     }
-    String ddl =
-        reader == null || wire == null ? null : eventColumns(r, reader, schemaFile, eventTime);
-    if (ddl == null || (wire == AvroSpec.WireFormat.CONFLUENT && writers.isEmpty())) {
+    if (reader == null || wire == null) {
+      return null;
+    }
+    String ddl = mapColumns ? eventColumns(r, reader, schemaFile, eventTime) : null;
+    if ((mapColumns && ddl == null)
+        || (wire == AvroSpec.WireFormat.CONFLUENT && writers.isEmpty())) {
       return null;
     }
     return new Read(new AvroSpec(schemaFile, reader.toString(), wire, schemasDir, writers), ddl);

@@ -55,6 +55,18 @@ public final class ConfigLoader {
    */
   public static TidemarkConfig load(
       Path confFile, Map<String, String> overrides, Map<String, String> environment) {
+    return load(confFile, overrides, environment, PipelineChecks.FULL);
+  }
+
+  /**
+   * Loads the configuration, checking the pipelines' schema and SQL as far as {@code checks} says
+   * (see {@link PipelineChecks}); the other arguments as for {@link #load(Path, Map, Map)}.
+   */
+  public static TidemarkConfig load(
+      Path confFile,
+      Map<String, String> overrides,
+      Map<String, String> environment,
+      PipelineChecks checks) {
     Path file = confFile == null ? null : confFile.toAbsolutePath().normalize();
     Path base = file == null ? Path.of("").toAbsolutePath() : file.getParent();
     Config config = merged(file, overrides, environment);
@@ -90,7 +102,7 @@ public final class ConfigLoader {
     if (pipelinesDir != null) {
       Path dir = base.resolve(pipelinesDir).normalize();
       for (Path pipelineFile : pipelineFiles(dir, file, problems)) {
-        PipelineSpec spec = PipelineFileReader.read(pipelineFile, problems);
+        PipelineSpec spec = PipelineFileReader.read(pipelineFile, checks, problems);
         if (spec != null) {
           pipelines.add(spec);
         }

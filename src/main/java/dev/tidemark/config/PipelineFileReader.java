@@ -24,8 +24,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads one pipeline file and its SQL file into a {@link PipelineSpec}, checking shape only: every
- * required key, durations, the schema DDL, the event-time column, the SQL file. Analysis of the SQL
- * against the schema needs Spark and happens in {@code PipelineValidator}.
+ * required key, durations, the SQL file and, with {@link PipelineChecks#FULL}, the schema DDL, the
+ * event-time column and that the SQL is one query (Spark's parser, no session). Analysis of the SQL
+ * against the schema needs a session and happens in {@code PipelineValidator}.
  */
 final class PipelineFileReader {
   private static final Pattern VALID_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
@@ -38,8 +39,11 @@ final class PipelineFileReader {
 
   private PipelineFileReader() {}
 
-  /** Reads the pipeline; problems found are added to {@code problems}. Returns null if unusable. */
-  static PipelineSpec read(Path file, List<ConfigProblem> problems) {
+  /**
+   * Reads the pipeline, checked as far as {@code checks} says; problems found are added to {@code
+   * problems}. Returns null if unusable.
+   */
+  static PipelineSpec read(Path file, PipelineChecks checks, List<ConfigProblem> problems) {
     Config config;
     try {
       config = ConfigFactory.parseFile(file.toFile(), RequiredIncluder.options()).resolve();
@@ -56,13 +60,14 @@ final class PipelineFileReader {
     }
     String description = r.string(DESCRIPTION, "");
 
-    SourceSpec source = readSource(r, baseName);
+    boolean parse = checks == PipelineChecks.FULL;
+    SourceSpec source = readSource(r, baseName, parse);
     Path sqlFile = null;
     String sql = null;
     String sqlFileName = r.string(QUERY_SQL_FILE, baseName + ".sql");
     if (sqlFileName != null) {
       sqlFile = file.resolveSibling(sqlFileName).normalize();
-      sql = readSql(r, sqlFile);
+      sql = readSql(r, sqlFile, parse);
     }
     WindowSpec window = readWindow(r);
     SinkSpec sink = readSink(r, name);
@@ -215,7 +220,8 @@ final class PipelineFileReader {
     return expectations;
   }
 
-  private static SourceSpec readSource(ConfigReader r, String baseName) {
+  /** With {@code parse}, the schema DDL (or Avro's mapping) is parsed with Spark's parser. */
+  private static SourceSpec readSource(ConfigReader r, String baseName, boolean parse) {
     List<String> topics = r.strings(SOURCE_TOPICS, List.of());
     String pattern = r.string(SOURCE_TOPIC_PATTERN, null);
     if (topics.isEmpty() && pattern == null) {
@@ -254,7 +260,7 @@ final class PipelineFileReader {
                 + baseName
                 + ".avsc)");
       }
-      AvroSourceReader.Read read = AvroSourceReader.read(r, baseName, eventTime);
+      AvroSourceReader.Read read = AvroSourceReader.read(r, baseName, eventTime, parse);
       if (read != null) {
         avro = read.avro();
         ddl = read.schemaDdl();
@@ -271,7 +277,7 @@ final class PipelineFileReader {
         }
       }
       ddl = r.string(SOURCE_SCHEMA);
-      if (ddl != null) {
+      if (ddl != null && parse) {
         StructType schema = parseSchema(r, ddl);
         if (schema != null && eventTime != null) {
           checkEventTime(r, schema, eventTime);
@@ -319,7 +325,8 @@ final class PipelineFileReader {
         "column '" + column + "' is not in source.schema " + List.of(schema.fieldNames()));
   }
 
-  private static String readSql(ConfigReader r, Path sqlFile) {
+  /** The SQL without trailing semicolons; with {@code parse}, refused unless one query. */
+  private static String readSql(ConfigReader r, Path sqlFile, boolean parse) {
     if (!Files.isRegularFile(sqlFile)) {
       r.problem(QUERY_SQL_FILE, "SQL file not found: " + sqlFile);
       return null;
@@ -334,7 +341,7 @@ final class PipelineFileReader {
     while (sql.endsWith(";")) {
       sql = sql.substring(0, sql.length() - 1).strip();
     }
-    Optional<String> notAQuery = QueryOnly.problem(sql);
+    Optional<String> notAQuery = parse ? QueryOnly.problem(sql) : Optional.empty();
     if (notAQuery.isPresent()) {
       r.problem(
           QUERY_SQL_FILE,

@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Builds a {@link PipelineStatus} from what is in the lake: the result table's Delta metadata, the
@@ -24,6 +25,7 @@ public final class StatusReader {
   static final int GROWTH_WINDOW = 6;
 
   private final LakeTables tables;
+  private final Configuration hadoop;
   private final TidemarkConfig config;
   private final Clock clock;
   private RecordedBatches metrics;
@@ -34,7 +36,9 @@ public final class StatusReader {
 
   /** A reader that judges the watermark against {@code clock}. */
   public StatusReader(TidemarkConfig config, Clock clock) {
-    this.tables = LakeTables.of(config);
+    // One Hadoop configuration for every read: each new one parses Hadoop's XML defaults again.
+    this.hadoop = LakeFileSystem.hadoopConf(config);
+    this.tables = new LakeTables(hadoop);
     this.config = config;
     this.clock = clock;
   }
@@ -85,9 +89,7 @@ public final class StatusReader {
         last == null ? null : last.stateRows(),
         quarantined,
         gold.lateDropped(),
-        PipelineTopics.inBronze(LakeFileSystem.hadoopConf(config), config, spec).stream()
-            .map(this::bronze)
-            .toList(),
+        PipelineTopics.inBronze(hadoop, config, spec).stream().map(this::bronze).toList(),
         warnings,
         spec.source().describeFormat(),
         spec.dimensions().stream().map(d -> dimension(d, warnings)).toList());

@@ -37,21 +37,24 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Issue 17, item 6: {@code tidemark status} reads the lake with Delta Kernel and starts no Spark.
  * The CLI in a JVM of its own prints the figures of a lake written here by hand (result,
  * quarantine, bronze and metrics tables) and never builds a session: no session builder, no
- * SparkConf, no task scheduler, no delta-spark log; with the lake on a local disk and on an S3
- * server (S3Proxy). (Loading the configuration still parses each pipeline's schema and SQL with
- * Spark's parser, as every command does: that loads parser classes, and starts nothing.)
+ * SparkConf, no task scheduler, no delta-spark log, and not even Spark's SQL parser (status loads
+ * the configuration without parsing the pipelines' schema and SQL, D41); with the lake on a local
+ * disk and on an S3 server (S3Proxy).
  */
 class StatusWithoutSparkIT {
   static final String PIPELINE = "cards-update";
 
-  /** Classes a JVM loads once it builds a SparkSession (and not before). */
+  /** Classes a JVM loads once it builds a SparkSession or parses SQL (and not before). */
   static final List<String> SESSION_CLASSES =
       List.of(
           "org.apache.spark.sql.SparkSession$Builder",
           "org.apache.spark.sql.classic.SparkSession",
           "org.apache.spark.SparkConf",
           "org.apache.spark.scheduler.TaskSchedulerImpl",
-          "org.apache.spark.sql.delta.DeltaLog");
+          "org.apache.spark.sql.delta.DeltaLog",
+          // Spark's SQL parser, which parsing a pipeline's schema or SQL starts (D41).
+          "org.apache.spark.sql.catalyst.parser.AbstractParser",
+          "org.apache.spark.sql.internal.SQLConf");
 
   @ParameterizedTest(name = "lake on {0}")
   @ValueSource(strings = {"local disk", "s3a"})

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -35,6 +36,33 @@ class VersionAndCompletionTest {
             + System.getProperty("java.version"),
         lines.get(1));
     assertEquals(2, lines.size());
+  }
+
+  @Test
+  void aCommandNamedFirstIsBuiltAloneWithTheSameUsageAndCompletionGetsEveryCommand() {
+    CommandLine all = TidemarkCli.commandLine();
+    for (String name : all.getSubcommands().keySet()) {
+      CommandLine cli = TidemarkCli.commandLine(name, "--help");
+      Set<String> commands = cli.getSubcommands().keySet();
+      if (commands.size() == 1) {
+        assertEquals(Set.of(name), commands, "built alone under its own name");
+        assertEquals(
+            all.getSubcommands().get(name).getUsageMessage(),
+            cli.getSubcommands().get(name).getUsageMessage(),
+            name);
+      } else {
+        assertEquals(all.getSubcommands().keySet(), commands, name);
+      }
+    }
+    assertEquals(Set.of("status"), TidemarkCli.commandLine("status").getSubcommands().keySet());
+    assertEquals(
+        all.getSubcommands().keySet(),
+        TidemarkCli.commandLine("completion").getSubcommands().keySet(),
+        "the completion script lists every command");
+    assertEquals(
+        all.getSubcommands().keySet(), TidemarkCli.commandLine("--help").getSubcommands().keySet());
+    assertEquals(
+        all.getSubcommands().keySet(), TidemarkCli.commandLine("stat").getSubcommands().keySet());
   }
 
   /** Completes the words in bash with the generated script; returns COMPREPLY. */

@@ -212,6 +212,41 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void withoutSqlChecksABrokenSchemaAndSqlLoadAsTextWhileEveryOtherKeyIsStillChecked() {
+    PipelineFixture fixture =
+        new PipelineFixture(dir)
+            .replaceInPipeline("amount DECIMAL(12,2)", "amount DECIMAL(12,2, event_time TIMESTAMP")
+            .sql("DROP TABLE events");
+    Path main = fixture.write();
+    InvalidConfigException full =
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(main));
+    assertEquals(2, full.problems().size(), full.getMessage());
+    assertProblem(full, fixture.pipelineFile(), "source.schema", "cannot parse the schema");
+    assertProblem(full, fixture.pipelineFile(), "query.sql-file", "must hold one SELECT");
+
+    PipelineSpec spec =
+        ConfigLoader.load(main, Map.of(), Map.of(), PipelineChecks.WITHOUT_SQL)
+            .pipeline("payments")
+            .orElseThrow();
+    assertEquals(
+        "card_id STRING, amount DECIMAL(12,2, event_time TIMESTAMP, event_time TIMESTAMP",
+        spec.source().schemaDdl());
+    assertEquals("DROP TABLE events", spec.sql());
+    assertEquals("payments_5m", spec.sink().table());
+
+    PipelineFixture missingKeys =
+        new PipelineFixture(dir).replaceInPipeline("watermark = 5 minutes", "watermark = soon");
+    Path broken = missingKeys.write();
+    assertProblem(
+        assertThrows(
+            InvalidConfigException.class,
+            () -> ConfigLoader.load(broken, Map.of(), Map.of(), PipelineChecks.WITHOUT_SQL)),
+        missingKeys.pipelineFile(),
+        "source.watermark",
+        "soon");
+  }
+
+  @Test
   void everyProblemOfAFileIsReportedAtOnce() {
     PipelineFixture fixture =
         new PipelineFixture(dir)
