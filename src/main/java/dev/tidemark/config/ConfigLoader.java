@@ -105,6 +105,7 @@ public final class ConfigLoader {
     }
     problems.addAll(sharedTables(pipelines));
     checkTablePaths(pipelines, lake, checkpoints, file, problems);
+    problems.addAll(PipelineChain.problems(pipelines));
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
     }
@@ -120,7 +121,7 @@ public final class ConfigLoader {
         readerLag,
         bronze,
         spark,
-        List.copyOf(pipelines));
+        PipelineChain.upstreamFirst(pipelines));
   }
 
   /**

@@ -36,14 +36,27 @@ import org.apache.spark.sql.types.StructType;
  *   <li>{@code window-start-column}: the result has the declared window start, a TIMESTAMP;
  *   <li>{@code keys-in-result}, {@code partition-columns-in-result}: declared sink columns exist;
  *   <li>{@code expectations}: each expectation parses as a boolean SQL condition over the event
- *       columns (no aggregates); the problem names the key {@code expectations.NAME}.
+ *       columns (no aggregates); the problem names the key {@code expectations.NAME};
+ *   <li>{@code upstream-columns}: for a pipeline that reads a pipeline ({@code source.pipeline}),
+ *       each column of {@code source.schema} is a column of the upstream's result, of that type.
  * </ul>
  */
 public final class PipelineValidator {
   private final SparkSession spark;
+  private final List<PipelineSpec> all;
 
+  /** A validator that checks no pipeline against its upstream (none is known). */
   public PipelineValidator(SparkSession spark) {
+    this(spark, List.of());
+  }
+
+  /**
+   * A validator that also checks a pipeline reading a pipeline of {@code all} against that
+   * pipeline's result ({@code upstream-columns}).
+   */
+  public PipelineValidator(SparkSession spark, List<PipelineSpec> all) {
     this.spark = spark;
+    this.all = all;
   }
 
   /** Validates every pipeline; throws one exception listing all problems found. */
@@ -76,6 +89,7 @@ public final class PipelineValidator {
       return problems;
     }
     EventDecoder decoder = EventDecoder.of(spec);
+    checkUpstreamColumns(spec, decoder.schema(), problems);
     checkExpectations(spec, decoder.eventSchema(), problems);
     problems.addAll(WindowDeclaration.check(spec));
     Dataset<Row> result;
@@ -156,6 +170,57 @@ public final class PipelineValidator {
                   + spec.sink().outputMode().name().toLowerCase()
                   + " mode: "
                   + e.getMessage()));
+    }
+  }
+
+  /**
+   * The columns a pipeline reads from its upstream ({@code source.schema}) against the upstream's
+   * result: present, and of the declared type. Nothing when the upstream is not known here or its
+   * own SQL does not analyse (its own check reports that).
+   */
+  private void checkUpstreamColumns(
+      PipelineSpec spec, StructType declared, List<ConfigProblem> problems) {
+    Optional<PipelineSpec> upstream = dev.tidemark.config.PipelineChain.upstreamOf(all, spec);
+    if (upstream.isEmpty()) {
+      return;
+    }
+    StructType result;
+    try {
+      result =
+          new PipelineQuery(upstream.get())
+              .apply(emptyBatch(EventDecoder.of(upstream.get()).eventSchema()))
+              .schema();
+    } catch (Exception e) { // AnalysisException is thrown undeclared from Scala
+      return;
+    }
+    for (StructField f : declared.fields()) {
+      Optional<StructField> theirs =
+          Arrays.stream(result.fields()).filter(r -> r.name().equals(f.name())).findFirst();
+      String problem =
+          theirs.isEmpty()
+              ? "column '" + f.name() + "' is not a column of pipeline "
+              : theirs.get().dataType().equals(f.dataType())
+                  ? null
+                  : "column '"
+                      + f.name()
+                      + "' is declared "
+                      + f.dataType().sql()
+                      + " but is "
+                      + theirs.get().dataType().sql()
+                      + " in pipeline ";
+      if (problem != null) {
+        problems.add(
+            new ConfigProblem(
+                spec.file(),
+                "[upstream-columns] " + ConfigKeys.SOURCE_SCHEMA,
+                problem
+                    + upstream.get().name()
+                    + "'s result "
+                    + result.toDDL()
+                    + " ("
+                    + upstream.get().sqlFile().getFileName()
+                    + ")"));
+      }
     }
   }
 

@@ -22,7 +22,7 @@ public record PipelineRuntime(
   public static PipelineRuntime open(
       TidemarkConfig config, String appName, List<PipelineSpec> pipelines) {
     SparkSession spark = SparkSessionFactory.create(config, appName);
-    new PipelineValidator(spark).validateAll(pipelines);
+    new PipelineValidator(spark, config.pipelines()).validateAll(pipelines);
     MetricsRecorder metrics = new MetricsRecorder(spark, config.metricsPath());
     spark.streams().addListener(metrics);
     ConsumerGroupOffsets offsets = null;
