@@ -144,6 +144,9 @@ final class PipelineFileReader {
     } else if (upstream != null) {
       return readPipelineSource(r, upstream);
     }
+    for (String topic : topics) {
+      topicProblem(topic).ifPresent(problem -> r.problem(SOURCE_TOPICS, problem));
+    }
     String format = r.string(SOURCE_FORMAT, "json");
     String eventTime = r.string(SOURCE_EVENT_TIME);
     String ddl = null;
