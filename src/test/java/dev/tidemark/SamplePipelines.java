@@ -22,29 +22,37 @@ public final class SamplePipelines {
 
   private SamplePipelines() {}
 
+  /** The sample pipeline that reads another (sensor-readings' table), and what it reads. */
+  public static final List<String> CHAIN = List.of("sensor-readings", "sensor-hourly");
+
   /** The folder (one per test JVM) holding only the sample pipelines and their SQL. */
   public static synchronized Path dir() {
     if (dir == null) {
-      Path shipped = TestSpark.projectDir().resolve("conf/pipelines");
-      Path target =
-          TestSpark.projectDir()
-              .resolve("target/sample-pipelines/" + ProcessHandle.current().pid());
-      try {
-        Files.createDirectories(target);
-        for (String name : NAMES) {
-          for (String ext : List.of(".conf", ".sql")) {
-            Files.copy(
-                shipped.resolve(name + ext),
-                target.resolve(name + ext),
-                StandardCopyOption.REPLACE_EXISTING);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      dir = target;
+      dir = copy(NAMES, "");
     }
     return dir;
+  }
+
+  /** A folder (one per call) holding only the shipped pipelines {@code names} and their SQL. */
+  public static Path copy(List<String> names, String suffix) {
+    Path shipped = TestSpark.projectDir().resolve("conf/pipelines");
+    Path target =
+        TestSpark.projectDir()
+            .resolve("target/sample-pipelines/" + ProcessHandle.current().pid() + suffix);
+    try {
+      Files.createDirectories(target);
+      for (String name : names) {
+        for (String ext : List.of(".conf", ".sql")) {
+          Files.copy(
+              shipped.resolve(name + ext),
+              target.resolve(name + ext),
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return target;
   }
 
   /** The override that points a configuration at the samples only. */

@@ -7,6 +7,7 @@ import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.SinkSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.local.EmbeddedKafka;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,6 +26,11 @@ public final class TestLake {
 
   /** A fresh lake, with the configuration pointed at the given broker. */
   public static TidemarkConfig fresh(String name, EmbeddedKafka broker) {
+    return fresh(name, broker, SamplePipelines.dir());
+  }
+
+  /** A fresh lake on the test broker, with the pipelines of {@code pipelinesDir}. */
+  public static TidemarkConfig fresh(String name, EmbeddedKafka broker, Path pipelinesDir) {
     String lake =
         TestSpark.projectDir()
             .resolve(
@@ -40,7 +46,7 @@ public final class TestLake {
             ConfigKeys.KAFKA_BOOTSTRAP_SERVERS,
             broker.bootstrapServers(),
             ConfigKeys.PIPELINES_DIR,
-            SamplePipelines.dir().toString()));
+            pipelinesDir.toString()));
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.tidemark.cli;
 
+import dev.tidemark.config.OutputMode;
+import dev.tidemark.config.PipelineChain;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.PipelineValidator;
@@ -39,7 +41,9 @@ import picocli.CommandLine.Option;
       "  tidemark backfill -p sensor-readings --from 2026-11-24 --to 2026-11-25 --chunk '1 hour'",
       "  tidemark backfill -p page-analytics --from 2026-11-25 --to 2026-11-26 --source kafka",
       "  tidemark backfill -p card-velocity --from 2026-11-25 --to 2026-11-26 --chunk '6 hours'"
-          + " --dry-run"
+          + " --dry-run",
+      "  tidemark backfill -p sensor-readings --from 2026-11-25T10:00Z --to 2026-11-25T12:00Z"
+          + " --cascade   # then sensor-hourly over the same hours"
     })
 final class BackfillCommand implements Callable<Integer> {
   @Mixin OnePipeline target;
@@ -73,12 +77,13 @@ final class BackfillCommand implements Callable<Integer> {
   /** The replay source the user asked for; null means bronze when it exists, else Kafka. */
   @Option(
       names = "--source",
-      paramLabel = "bronze|kafka",
+      paramLabel = "bronze|kafka|upstream",
       converter = ReplaySourceConverter.class,
       description =
           "Read the records from the bronze tables (LAKE/bronze/TOPIC: everything ever ingested,"
               + " beyond Kafka's retention) or from Kafka. Default: bronze when every topic of the"
-              + " pipeline has a bronze table, else kafka.")
+              + " pipeline has a bronze table, else kafka; for a pipeline that reads a pipeline"
+              + " (source.pipeline), upstream: that pipeline's table, the only source it has.")
   ReplaySource source;
 
   @Option(
@@ -99,6 +104,15 @@ final class BackfillCommand implements Callable<Integer> {
               + " read no record, write nothing.")
   boolean dryRun;
 
+  @Option(
+      names = "--cascade",
+      description =
+          "Then backfill the pipelines that read this one (source.pipeline), and theirs, over the"
+              + " ranges that hold the rewritten rows (their streams skip the rewrite). Without it"
+              + " those ranges are printed as the next commands to run. Windows of an append-mode"
+              + " downstream stream has not closed are left out and named.")
+  boolean cascade;
+
   @Override
   public Integer call() {
     TidemarkConfig config = target.load();
@@ -107,16 +121,38 @@ final class BackfillCommand implements Callable<Integer> {
     if (chunk != null) {
       range.chunks(chunk); // rejects a chunk off the window grid before anything starts
     }
+    if (source != null) {
+      source
+          .mismatch(spec)
+          .ifPresent(
+              why -> {
+                throw new IllegalArgumentException("--source " + source.label() + ": " + why);
+              });
+    }
     if (dryRun) {
       return dryRun(config, spec, range);
     }
+    backfill(config, spec, range, chunk, source, force);
+    downstream(config, spec, range);
+    return 0;
+  }
+
+  /** One pipeline's backfill of {@code range}, under its backfill lock. */
+  private void backfill(
+      TidemarkConfig config,
+      PipelineSpec spec,
+      WindowRange range,
+      Duration chunk,
+      ReplaySource source,
+      boolean force) {
+    String name = spec.name();
     try (LakeLock lock =
             LakeLock.acquire(
                 LakeFileSystem.of(config),
-                LakeFileSystem.bookkeeping(config, "locks", target.name() + ".backfill"),
-                "backfill " + target.name() + " " + range);
+                LakeFileSystem.bookkeeping(config, "locks", name + ".backfill"),
+                "backfill " + name + " " + range);
         PipelineRuntime runtime =
-            PipelineRuntime.open(config, "tidemark-backfill-" + target.name(), List.of(spec))) {
+            PipelineRuntime.open(config, "tidemark-backfill-" + name, List.of(spec))) {
       BackfillRunner runner =
           new BackfillRunner(
               runtime.spark(),
@@ -125,7 +161,7 @@ final class BackfillCommand implements Callable<Integer> {
       ReplaySource from = runner.source();
       Optional<BackfillRunner.OpenWindows> open = runner.openAppendWindows(spec, range);
       if (open.isPresent() && !force) {
-        throw new IllegalArgumentException(refusal(range, open.get()));
+        throw new IllegalArgumentException(refusal(name, range, open.get()));
       }
       open.ifPresent(
           o ->
@@ -134,27 +170,29 @@ final class BackfillCommand implements Callable<Integer> {
                   .printf(
                       "backfill %s %s: --force: replacing windows %s, which the append-mode"
                           + " stream has not closed (watermark %s)%n",
-                      target.name(), range, o.windows(), o.watermark()));
+                      name, range, o.windows(), o.watermark()));
       output
           .out()
           .printf(
               "backfill %s %s: reading %s%s%n",
-              target.name(),
+              name,
               range,
               from.label(),
               source != null
                   ? " (--source)"
-                  : from == ReplaySource.BRONZE
-                      ? " (bronze tables exist for " + spec.source().describeTopics() + ")"
-                      : " (no bronze table for every topic of "
-                          + spec.source().describeTopics()
-                          + ")");
+                  : from == ReplaySource.UPSTREAM
+                      ? " (the table of pipeline " + spec.source().pipeline() + ")"
+                      : from == ReplaySource.BRONZE
+                          ? " (bronze tables exist for " + spec.source().describeTopics() + ")"
+                          : " (no bronze table for every topic of "
+                              + spec.source().describeTopics()
+                              + ")");
       List<BackfillRunner.Chunk> chunks;
       try (BackfillProgress progress =
           BackfillProgress.start(
               runtime.spark().sparkContext(),
               output.out(),
-              target.name(),
+              name,
               chunk == null ? 1 : range.chunks(chunk).size(),
               BackfillProgress.onTerminal())) {
         chunks = runner.run(spec, range, chunk, progress::chunkDone);
@@ -165,7 +203,7 @@ final class BackfillCommand implements Callable<Integer> {
           .out()
           .printf(
               "backfill %s %s done from %s: %d chunks, %d skipped, %d rows written to %s%n",
-              target.name(),
+              name,
               range,
               from.label(),
               chunks.size(),
@@ -173,19 +211,69 @@ final class BackfillCommand implements Callable<Integer> {
               rows,
               config.tablePath(spec));
     }
-    return 0;
+  }
+
+  /**
+   * The pipelines reading {@code spec}'s table skip the commits of its backfill (a Delta stream
+   * follows appends only, D39): each is told the range of its windows that hold the rewritten rows,
+   * as the command to run next, or with {@code --cascade} backfilled (and theirs in turn); windows
+   * an append-mode downstream stream has not closed are left to a later backfill, and named.
+   */
+  private void downstream(TidemarkConfig config, PipelineSpec spec, WindowRange range) {
+    for (PipelineSpec reader : PipelineChain.readersOf(config.pipelines(), spec.name())) {
+      WindowRange next = range.downstreamOf(reader.source().eventTimeColumn(), reader.window());
+      if (!cascade) {
+        output
+            .out()
+            .printf(
+                "next: pipeline %s reads %s, and its stream skips this backfill's rewrite:"
+                    + " tidemark backfill -p %s --from %s --to %s%n",
+                reader.name(), spec.name(), reader.name(), next.from(), next.to());
+        continue;
+      }
+      Optional<WindowRange> closed = Optional.of(next);
+      if (reader.sink().outputMode() == OutputMode.APPEND) {
+        Instant watermark =
+            new BackfillRunner(SparkSessionFactory.create(config, "tidemark-backfill"), config)
+                .streamWatermark(reader);
+        Optional<WindowRange> open =
+            watermark == null ? Optional.empty() : next.notClosedBy(watermark);
+        if (open.isPresent()) {
+          output
+              .out()
+              .printf(
+                  "cascade: %s windows %s are not closed by its append-mode stream (watermark %s);"
+                      + " backfill them once it has: tidemark backfill -p %s --from %s --to %s%n",
+                  reader.name(),
+                  open.get(),
+                  watermark,
+                  reader.name(),
+                  open.get().from(),
+                  open.get().to());
+          closed =
+              open.get().from().isAfter(next.from())
+                  ? Optional.of(new WindowRange(next.from(), open.get().from(), reader.window()))
+                  : Optional.empty();
+        }
+      }
+      if (closed.isPresent()) {
+        output.out().printf("cascade: %s reads %s%n", reader.name(), spec.name());
+        backfill(config, reader, closed.get(), null, null, false);
+        downstream(config, reader, closed.get());
+      }
+    }
   }
 
   /** What the backfill would do; no lock, nothing read from Kafka or bronze, nothing written. */
   private int dryRun(TidemarkConfig config, PipelineSpec spec, WindowRange range) {
     SparkSession spark = SparkSessionFactory.create(config, "tidemark-backfill-dry-run");
-    new PipelineValidator(spark, config.lake()).validateAll(List.of(spec));
+    new PipelineValidator(spark, config).validateAll(List.of(spec));
     BackfillRunner runner =
         new BackfillRunner(
             spark, config, source != null ? source : ReplaySource.defaultFor(spark, config, spec));
     Optional<BackfillRunner.OpenWindows> open = runner.openAppendWindows(spec, range);
     if (open.isPresent() && !force) {
-      throw new IllegalArgumentException(refusal(range, open.get()));
+      throw new IllegalArgumentException(refusal(spec.name(), range, open.get()));
     }
     List<BackfillRunner.PlannedChunk> chunks = runner.plan(spec, range, chunk);
     PrintWriter out = output.out();
@@ -216,7 +304,7 @@ final class BackfillCommand implements Callable<Integer> {
   }
 
   /** Which windows, why, and the ways out. */
-  private String refusal(WindowRange range, BackfillRunner.OpenWindows open) {
+  private static String refusal(String name, WindowRange range, BackfillRunner.OpenWindows open) {
     boolean some = open.windows().from().isAfter(range.from());
     return String.format(
         "backfill %s %s refused: the append-mode stream of %s has not closed the windows"
@@ -225,9 +313,9 @@ final class BackfillCommand implements Callable<Integer> {
             + " backfill wrote them, and the table would hold them twice. %s the stream's"
             + " watermark reaches %s, or pass --force if that stream will not write them (it is"
             + " retired, or restarts on a new checkpoint).",
-        target.name(),
+        name,
         range,
-        target.name(),
+        name,
         open.windows(),
         open.watermark(),
         open.checkpoint(),

@@ -35,7 +35,7 @@ final class ExplainCommand implements Callable<Integer> {
     TidemarkConfig config = target.load();
     PipelineSpec spec = target.in(config);
     var spark = SparkSessionFactory.create(config, "tidemark-explain");
-    new PipelineValidator(spark, config.lake()).validateAll(List.of(spec));
+    new PipelineValidator(spark, config).validateAll(List.of(spec));
     print(new PipelineExplain(spark, config).explain(spec), output.out());
     return 0;
   }
@@ -44,7 +44,11 @@ final class ExplainCommand implements Callable<Integer> {
     PipelineSpec spec = e.spec();
     out.printf("pipeline %s (%s, SQL %s)%n", spec.name(), spec.file(), spec.sqlFile());
     out.printf(
-        "source: topics %s, format %s%n", spec.source().topics(), spec.source().describeFormat());
+        "source: %s, format %s%n",
+        spec.source().fromPipeline()
+            ? "pipeline " + spec.source().pipeline()
+            : "topics " + spec.source().topics(),
+        spec.source().describeFormat());
     out.printf(
         "watermark: %s (events of windows it has closed are dropped as late)%n", e.watermark());
     out.printf(

@@ -12,7 +12,8 @@ final class ReplaySourceConverter implements ITypeConverter<ReplaySource> {
     try {
       return ReplaySource.valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new TypeConversionException("'" + value + "' is not a source; use bronze or kafka");
+      throw new TypeConversionException(
+          "'" + value + "' is not a source; use bronze, kafka or upstream");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.tidemark.cli;
 
+import dev.tidemark.config.PipelineChain;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.streaming.StreamingQueryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,6 +34,8 @@ import picocli.CommandLine.Option;
           + " exactly once. Records that cannot be parsed go to LAKE/quarantine/NAME.",
       "Unless tidemark.bronze.enabled=false, one more query per topic keeps every record as it"
           + " arrived in LAKE/bronze/TOPIC (one process per topic: a second one exits with code 3).",
+      "A pipeline that reads another pipeline (source.pipeline) starts after it; with"
+          + " --available-now, once that one has caught up.",
       "One process streams a pipeline: a second stream of it exits with code 3 before any query"
           + " starts, naming the holder. When any query fails, every query stops and the command"
           + " exits 1 naming it (5 when the pipeline's SQL raised an error on a record: the"
@@ -78,7 +82,8 @@ final class StreamCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TidemarkConfig config = conf.load();
-    List<PipelineSpec> selected = config.select(pipelines);
+    // Upstream first: a pipeline that reads another's table starts after it (D39).
+    List<PipelineSpec> selected = PipelineChain.upstreamFirst(config.select(pipelines));
     // Validated first (nothing is written for a bad pipeline), locked before any query starts.
     PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-stream", selected);
     try {
@@ -140,6 +145,9 @@ final class StreamCommand implements Callable<Integer> {
     selected.forEach(runner::refuseForeignTables);
     try {
       for (PipelineSpec spec : selected) {
+        if (availableNow) {
+          awaitUpstream(spec, running);
+        }
         running.add(runner.start(spec, availableNow ? TriggerSpec.availableNowTrigger() : null));
       }
       // After the pipelines: their start waits for Kafka to answer, so an unreachable broker
@@ -178,6 +186,24 @@ final class StreamCommand implements Callable<Integer> {
       output.out().println(TableSummary.of(runtime.spark(), config, r.spec()).render());
     }
     return 0;
+  }
+
+  /**
+   * With {@code --available-now}, a pipeline that reads another pipeline of this run starts once
+   * that one has processed what Kafka has: an available-now query reads what its source holds when
+   * it starts, so started beside its upstream it would see little of what the upstream writes. A
+   * failed upstream is not waited for further; {@link #awaitAll} reports it.
+   */
+  private static void awaitUpstream(PipelineSpec spec, List<RunningPipeline> running) {
+    for (RunningPipeline r : running) {
+      if (r.spec().name().equals(spec.source().pipeline())) {
+        try {
+          r.awaitTermination();
+        } catch (StreamingQueryException failed) {
+          return;
+        }
+      }
+    }
   }
 
   private static void stopQuietly(RunningPipeline r) {

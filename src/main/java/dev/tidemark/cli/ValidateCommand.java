@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
     description = {
       "Load the configuration and every pipeline, and analyse each pipeline's SQL against its"
           + " declared schema with Spark. Needs no Kafka and moves no data.",
+      "Pipelines are listed upstream first: a pipeline that reads another (source.pipeline)"
+          + " after it; an unknown or update-mode upstream, or a cycle, is refused.",
       "Exit code 0 when all pipelines are valid, 2 otherwise (each problem names its file).",
       ""
     },
@@ -40,20 +42,20 @@ final class ValidateCommand implements Callable<Integer> {
     TidemarkConfig config = conf.load();
     List<PipelineSpec> selected = config.select(pipelines);
     PipelineValidator validator =
-        new PipelineValidator(
-            SparkSessionFactory.create(config, "tidemark-validate"), config.lake());
+        new PipelineValidator(SparkSessionFactory.create(config, "tidemark-validate"), config);
     List<ConfigProblem> problems = new ArrayList<>();
     for (PipelineSpec spec : selected) {
       List<ConfigProblem> found = validator.check(spec);
       output
           .out()
           .printf(
-              "%-18s %s  (%s, %s mode)%n",
+              "%-18s %s  (%s, %s mode%s)%n",
               spec.name(),
               found.isEmpty() ? "ok" : "INVALID",
               (config.file() == null ? Path.of("").toAbsolutePath() : config.file().getParent())
                   .relativize(spec.file()),
-              spec.sink().outputMode().name().toLowerCase());
+              spec.sink().outputMode().name().toLowerCase(),
+              spec.source().fromPipeline() ? ", reads " + spec.source().pipeline() : "");
       problems.addAll(found);
     }
     if (!problems.isEmpty()) {

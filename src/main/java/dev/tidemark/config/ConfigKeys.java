@@ -38,6 +38,7 @@ public final class ConfigKeys {
   public static final String DESCRIPTION = "description";
   public static final String SOURCE_TOPICS = "source.topics";
   public static final String SOURCE_TOPIC_PATTERN = "source.topic-pattern";
+  public static final String SOURCE_PIPELINE = "source.pipeline";
   public static final String SOURCE_FORMAT = "source.format";
   public static final String SOURCE_SCHEMA = "source.schema";
   public static final String SOURCE_AVRO_SCHEMA_FILE = "source.avro.schema-file";
@@ -105,6 +106,7 @@ public final class ConfigKeys {
           DESCRIPTION,
           SOURCE_TOPICS,
           SOURCE_TOPIC_PATTERN,
+          SOURCE_PIPELINE,
           SOURCE_FORMAT,
           SOURCE_SCHEMA,
           SOURCE_AVRO_SCHEMA_FILE,

@@ -117,6 +117,7 @@ public final class ConfigLoader {
     }
     problems.addAll(sharedTables(pipelines));
     checkTablePaths(pipelines, lake, checkpoints, file, problems);
+    problems.addAll(PipelineChain.problems(pipelines));
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems);
     }
@@ -132,7 +133,7 @@ public final class ConfigLoader {
         readerLag,
         bronze,
         spark,
-        List.copyOf(pipelines));
+        PipelineChain.upstreamFirst(pipelines));
   }
 
   /**

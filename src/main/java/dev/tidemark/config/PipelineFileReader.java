@@ -72,7 +72,15 @@ final class PipelineFileReader {
     WindowSpec window = readWindow(r);
     SinkSpec sink = readSink(r, name);
     String generator = r.string(DEMO_GENERATOR, "");
-    if (generator != null && !generator.isEmpty() && source.hasPattern()) {
+    if (generator != null && !generator.isEmpty() && source.fromPipeline()) {
+      r.problem(
+          DEMO_GENERATOR,
+          "is not read with "
+              + SOURCE_PIPELINE
+              + ": the events come from pipeline '"
+              + source.pipeline()
+              + "', whose generator feeds both");
+    } else if (generator != null && !generator.isEmpty() && source.hasPattern()) {
       r.problem(
           DEMO_GENERATOR,
           "needs "
@@ -224,22 +232,31 @@ final class PipelineFileReader {
   private static SourceSpec readSource(ConfigReader r, String baseName, boolean parse) {
     List<String> topics = r.strings(SOURCE_TOPICS, List.of());
     String pattern = r.string(SOURCE_TOPIC_PATTERN, null);
-    if (topics.isEmpty() && pattern == null) {
+    String upstream = r.string(SOURCE_PIPELINE, null);
+    int given = (topics.isEmpty() ? 0 : 1) + (pattern == null ? 0 : 1) + (upstream == null ? 0 : 1);
+    if (given == 0) {
       r.problem(
           SOURCE_TOPICS,
           "is required (or "
               + SOURCE_TOPIC_PATTERN
-              + "): the Kafka topics to read, e.g. [card-transactions]");
-    } else if (!topics.isEmpty() && pattern != null) {
+              + ") unless "
+              + SOURCE_PIPELINE
+              + " names a pipeline to read: the Kafka topics to read, e.g. [card-transactions]");
+    } else if (given > 1) {
       r.problem(
-          SOURCE_TOPIC_PATTERN,
-          "give either "
+          upstream != null ? SOURCE_PIPELINE : SOURCE_TOPIC_PATTERN,
+          "give one of "
               + SOURCE_TOPICS
-              + " or "
+              + ", "
               + SOURCE_TOPIC_PATTERN
-              + ", not both: the topics are named or matched, not both");
+              + " or "
+              + SOURCE_PIPELINE
+              + ", not both: the events come from named topics, matched topics or another"
+              + " pipeline's table");
     } else if (pattern != null) {
       patternProblem(pattern).ifPresent(problem -> r.problem(SOURCE_TOPIC_PATTERN, problem));
+    } else if (upstream != null) {
+      return readPipelineSource(r, upstream);
     }
     for (String topic : topics) {
       topicProblem(topic).ifPresent(problem -> r.problem(SOURCE_TOPICS, problem));
@@ -294,6 +311,58 @@ final class PipelineFileReader {
             .orElse(SourceSpec.DEFAULT_MAX_EVENT_TIME_AHEAD);
     return new SourceSpec(
         topics, format, ddl, eventTime, watermark, options, maxAhead, pattern, avro);
+  }
+
+  /**
+   * A source that streams another pipeline's table ({@code source.pipeline}, D39): the events are
+   * its rows, typed already, so {@code source.schema} names the columns read (checked against the
+   * upstream's result by {@code PipelineValidator}); the keys that only mean something for Kafka
+   * are refused.
+   */
+  private static SourceSpec readPipelineSource(ConfigReader r, String upstream) {
+    if (!VALID_NAME.matcher(upstream).matches()) {
+      r.problem(
+          SOURCE_PIPELINE,
+          "'" + upstream + "' is not a pipeline name (lower case letters, digits, - and _)");
+    }
+    for (String key :
+        List.of(
+            SOURCE_FORMAT,
+            SOURCE_AVRO_SCHEMA_FILE,
+            SOURCE_AVRO_WIRE_FORMAT,
+            SOURCE_AVRO_SCHEMAS_DIR,
+            SOURCE_OPTIONS,
+            SOURCE_MAX_EVENT_TIME_AHEAD)) {
+      if (r.has(key)) {
+        r.problem(
+            key,
+            "is not read with "
+                + SOURCE_PIPELINE
+                + ": the events are the rows of pipeline '"
+                + upstream
+                + "', typed already, not Kafka records");
+      }
+    }
+    String eventTime = r.string(SOURCE_EVENT_TIME);
+    String ddl = r.string(SOURCE_SCHEMA);
+    if (ddl != null) {
+      StructType schema = parseSchema(r, ddl);
+      if (schema != null && eventTime != null) {
+        checkEventTime(r, schema, eventTime);
+      }
+    }
+    Duration watermark = r.duration(SOURCE_WATERMARK);
+    return new SourceSpec(
+        List.of(),
+        SourceSpec.PIPELINE_FORMAT,
+        ddl,
+        eventTime,
+        watermark,
+        Map.of(),
+        SourceSpec.DEFAULT_MAX_EVENT_TIME_AHEAD,
+        null,
+        null,
+        upstream);
   }
 
   static StructType parseSchema(ConfigReader r, String ddl) {

@@ -21,6 +21,9 @@ import java.util.Map;
  *     name must match (Kafka's {@code subscribePattern}), or null
  * @param avro with {@code format = avro}, its schema files and wire format; null for JSON (the
  *     event columns, {@code schemaDdl}, are then derived from its reader schema)
+ * @param pipeline instead of Kafka topics, the name of the (append-mode) pipeline whose Delta table
+ *     this one streams ({@code source.pipeline}, D39): its rows are the events, already typed, with
+ *     the columns {@code schemaDdl} declares; null for a Kafka source
  */
 public record SourceSpec(
     List<String> topics,
@@ -31,7 +34,11 @@ public record SourceSpec(
     Map<String, String> options,
     Duration maxEventTimeAhead,
     String topicPattern,
-    AvroSpec avro) {
+    AvroSpec avro,
+    String pipeline) {
+
+  /** Format of a source that reads another pipeline's table ({@link #pipeline}). */
+  public static final String PIPELINE_FORMAT = "pipeline";
 
   /** The default of {@code source.max-event-time-ahead}. */
   public static final Duration DEFAULT_MAX_EVENT_TIME_AHEAD = Duration.ofMinutes(15);
@@ -54,7 +61,37 @@ public record SourceSpec(
         options,
         maxEventTimeAhead,
         null,
+        null,
         null);
+  }
+
+  /** A Kafka source (topics or a pattern). */
+  public SourceSpec(
+      List<String> topics,
+      String format,
+      String schemaDdl,
+      String eventTimeColumn,
+      Duration watermarkDelay,
+      Map<String, String> options,
+      Duration maxEventTimeAhead,
+      String topicPattern,
+      AvroSpec avro) {
+    this(
+        topics,
+        format,
+        schemaDdl,
+        eventTimeColumn,
+        watermarkDelay,
+        options,
+        maxEventTimeAhead,
+        topicPattern,
+        avro,
+        null);
+  }
+
+  /** Whether the events are another pipeline's rows ({@link #pipeline}) rather than Kafka's. */
+  public boolean fromPipeline() {
+    return pipeline != null;
   }
 
   /** Whether the topics are given by {@link #topicPattern} rather than by name. */
@@ -64,11 +101,17 @@ public record SourceSpec(
 
   /** For status: the payload format, with the Avro schema files and wire format if Avro. */
   public String describeFormat() {
+    if (fromPipeline()) {
+      return "rows of pipeline " + pipeline + " (its Delta table, streamed: appends only)";
+    }
     return avro == null ? format : avro.describe();
   }
 
   /** For messages: {@code [a, b]}, or {@code topics matching 'p'}. */
   public String describeTopics() {
+    if (fromPipeline()) {
+      return "the table of pipeline " + pipeline;
+    }
     return hasPattern() ? "topics matching '" + topicPattern + "'" : topics.toString();
   }
 
@@ -83,7 +126,8 @@ public record SourceSpec(
         options,
         maxEventTimeAhead,
         null,
-        avro);
+        avro,
+        pipeline);
   }
 
   /** The same source reading the topics that match {@code pattern}. */
@@ -97,7 +141,8 @@ public record SourceSpec(
         options,
         maxEventTimeAhead,
         pattern,
-        avro);
+        avro,
+        pipeline);
   }
 
   /** The same source with other Kafka source options. */
@@ -111,7 +156,8 @@ public record SourceSpec(
         newOptions,
         maxEventTimeAhead,
         topicPattern,
-        avro);
+        avro,
+        pipeline);
   }
 
   /** The same source with another bound on event times ahead of their Kafka timestamp. */
@@ -125,7 +171,8 @@ public record SourceSpec(
         options,
         bound,
         topicPattern,
-        avro);
+        avro,
+        pipeline);
   }
 
   /** Secret-looking options print as [redacted]. */
@@ -147,6 +194,7 @@ public record SourceSpec(
         + maxEventTimeAhead
         + (hasPattern() ? ", topicPattern=" + topicPattern : "")
         + (avro == null ? "" : ", avro=" + avro.describe())
+        + (fromPipeline() ? ", pipeline=" + pipeline : "")
         + "]";
   }
 }

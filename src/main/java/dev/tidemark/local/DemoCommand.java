@@ -105,13 +105,15 @@ public final class DemoCommand implements Callable<Integer> {
         output.out().printf("sent %s to %s%n", SampleEvents.describe(generated), topic);
       }
 
+      List<PipelineSpec> all = new ArrayList<>(pipelines);
+      all.addAll(plan.downstream());
       // The dimension tables of the samples' enrichment joins, before validation looks for them.
       for (String path :
           SampleDimensions.write(
-              SparkSessionFactory.create(config, "tidemark-demo"), config, pipelines)) {
+              SparkSessionFactory.create(config, "tidemark-demo"), config, all)) {
         output.out().printf("wrote the sample dimension table %s%n", path);
       }
-      PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-demo", pipelines);
+      PipelineRuntime runtime = PipelineRuntime.open(config, "tidemark-demo", all);
       StreamRunner streams = new StreamRunner(runtime.spark(), config);
       List<RunningPipeline> running = new ArrayList<>();
       for (PipelineSpec spec : pipelines) {
@@ -133,6 +135,15 @@ public final class DemoCommand implements Callable<Integer> {
         r.awaitTermination();
       }
       bronze.awaitTermination();
+      // Pipelines that read the tables just written (source.pipeline), once those caught up.
+      for (PipelineSpec spec : plan.downstream()) {
+        RunningPipeline r = streams.start(spec, TriggerSpec.availableNowTrigger());
+        output
+            .out()
+            .printf(
+                "streaming %s from the table of %s...%n", spec.name(), spec.source().pipeline());
+        r.awaitTermination();
+      }
       runtime.close();
 
       PipelineSpec first = pipelines.get(0);
@@ -167,7 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
               backfill.rowsWritten(),
               backfill.tableVersion());
 
-      for (PipelineSpec spec : pipelines) {
+      for (PipelineSpec spec : all) {
         output
             .out()
             .print(dev.tidemark.cli.TableSummary.of(runtime.spark(), config, spec).render());

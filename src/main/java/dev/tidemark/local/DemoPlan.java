@@ -2,7 +2,9 @@ package dev.tidemark.local;
 
 import dev.tidemark.config.PipelineSpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Which pipelines the demo runs: those whose {@code demo.generator} names a sample generator. The
@@ -11,13 +13,25 @@ import java.util.List;
  *
  * @param run the pipelines to run, in configuration order
  * @param skipped one line per skipped pipeline: its name and why
+ * @param downstream the pipelines that read a pipeline the demo runs ({@code source.pipeline}),
+ *     upstream first: streamed once their upstream has caught up
  */
-public record DemoPlan(List<PipelineSpec> run, List<String> skipped) {
+public record DemoPlan(
+    List<PipelineSpec> run, List<String> skipped, List<PipelineSpec> downstream) {
   public static DemoPlan of(List<PipelineSpec> pipelines) {
     List<PipelineSpec> run = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    for (PipelineSpec p : pipelines) {
-      if (p.generator().isEmpty()) {
+    List<PipelineSpec> downstream = new ArrayList<>();
+    Set<String> fed = new HashSet<>();
+    for (PipelineSpec p : pipelines) { // upstream first (ConfigLoader's order)
+      if (p.source().fromPipeline()) {
+        if (fed.contains(p.source().pipeline())) {
+          downstream.add(p);
+          fed.add(p.name());
+        } else {
+          skipped.add(p.name() + ": reads pipeline " + p.source().pipeline() + ", not run");
+        }
+      } else if (p.generator().isEmpty()) {
         skipped.add(p.name() + ": no demo.generator");
       } else if (!SampleEvents.names().contains(p.generator())) {
         skipped.add(
@@ -28,8 +42,9 @@ public record DemoPlan(List<PipelineSpec> run, List<String> skipped) {
                 + SampleEvents.names());
       } else {
         run.add(p);
+        fed.add(p.name());
       }
     }
-    return new DemoPlan(List.copyOf(run), List.copyOf(skipped));
+    return new DemoPlan(List.copyOf(run), List.copyOf(skipped), List.copyOf(downstream));
   }
 }

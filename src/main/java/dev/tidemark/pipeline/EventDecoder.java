@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import dev.tidemark.config.ConfigKeys;
@@ -188,6 +189,9 @@ public final class EventDecoder {
    *     headers} column
    */
   public Dataset<Row> decode(Dataset<Row> raw) {
+    if (source.fromPipeline()) {
+      return decodeRows(raw);
+    }
     if (metadata && !Arrays.asList(raw.columns()).contains(KafkaMetadata.HEADERS)) {
       throw new IllegalArgumentException(
           "the pipeline's SQL uses "
@@ -228,6 +232,65 @@ public final class EventDecoder {
                 .when(p.getField(CORRUPT).isNotNull(), lit(MISMATCH));
     // Spark's JSON reader takes NaN and Infinity (bare or quoted) as FLOAT and DOUBLE values; they
     // would poison every aggregate they reach, so they are rejected, naming the field.
+    reason = finiteChecks(reason);
+    reason =
+        reason
+            .when(eventTime.isNull(), lit("missing event time '" + source.eventTimeColumn() + "'"))
+            .when(
+                eventTime.gt(
+                    kafkaTime.plus(
+                        expr(
+                            "INTERVAL "
+                                + source.maxEventTimeAhead().toMillis()
+                                + " MILLISECONDS"))),
+                lit(
+                    "event time more than "
+                        + Durations.describe(source.maxEventTimeAhead())
+                        + " after it reached Kafka ("
+                        + ConfigKeys.SOURCE_MAX_EVENT_TIME_AHEAD
+                        + ")"))
+            .when(
+                eventTime.lt(kafkaTime.minus(expr("INTERVAL " + MAX_BEHIND_DAYS + " DAYS"))),
+                lit("event time more than " + MAX_BEHIND_DAYS + " days before it reached Kafka"));
+    // Expectations name event columns, and are checked only for records that parsed.
+    return checked(parsed.select(fields.toArray(Column[]::new)), expectationChecks(reason));
+  }
+
+  /**
+   * Decodes the rows of another pipeline's table ({@code source.pipeline}, D39): they are typed
+   * already, so nothing is parsed; the declared columns are taken by name (and type), and a row is
+   * rejected when its event time is missing, it holds a number that is not finite, or it fails an
+   * expectation. The whole row is kept as {@link #RAW} (the quarantine stores it as JSON).
+   */
+  private Dataset<Row> decodeRows(Dataset<Row> raw) {
+    Column[] rawColumns =
+        Arrays.stream(raw.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
+    List<Column> fields = new ArrayList<>(List.of(col(RAW)));
+    for (StructField f : schema.fields()) {
+      fields.add(col(RAW).getField(f.name()).cast(f.dataType()).as(f.name()));
+    }
+    Column reason =
+        when(
+            col(source.eventTimeColumn()).isNull(),
+            lit("missing event time '" + source.eventTimeColumn() + "'"));
+    Dataset<Row> rows =
+        raw.select(struct(rawColumns).as(RAW)).select(fields.toArray(Column[]::new));
+    return checked(rows, expectationChecks(finiteChecks(reason)));
+  }
+
+  /** The decoded frame: the event columns, {@link #REASON} and {@link #RAW}. */
+  private Dataset<Row> checked(Dataset<Row> parsed, Column reason) {
+    List<Column> out = new ArrayList<>();
+    for (StructField f : eventSchema.fields()) {
+      out.add(col("`" + f.name() + "`"));
+    }
+    out.add(reason.as(REASON));
+    out.add(col(RAW));
+    return parsed.select(out.toArray(Column[]::new));
+  }
+
+  /** {@code reason}, then a reason for a FLOAT or DOUBLE that is NaN or Infinity, at any depth. */
+  private Column finiteChecks(Column reason) {
     for (StructField f : schema.fields()) {
       Column field = col("`" + f.name() + "`");
       if (f.dataType() instanceof FloatType || f.dataType() instanceof DoubleType) {
@@ -250,26 +313,11 @@ public final class EventDecoder {
         }
       }
     }
-    reason =
-        reason
-            .when(eventTime.isNull(), lit("missing event time '" + source.eventTimeColumn() + "'"))
-            .when(
-                eventTime.gt(
-                    kafkaTime.plus(
-                        expr(
-                            "INTERVAL "
-                                + source.maxEventTimeAhead().toMillis()
-                                + " MILLISECONDS"))),
-                lit(
-                    "event time more than "
-                        + Durations.describe(source.maxEventTimeAhead())
-                        + " after it reached Kafka ("
-                        + ConfigKeys.SOURCE_MAX_EVENT_TIME_AHEAD
-                        + ")"))
-            .when(
-                eventTime.lt(kafkaTime.minus(expr("INTERVAL " + MAX_BEHIND_DAYS + " DAYS"))),
-                lit("event time more than " + MAX_BEHIND_DAYS + " days before it reached Kafka"));
-    // Expectations name event columns, and are checked only for records that parsed.
+    return reason;
+  }
+
+  /** {@code reason}, then the first expectation that is not true, with try semantics. */
+  private Column expectationChecks(Column reason) {
     for (Map.Entry<String, String> e : expectations.entrySet()) {
       Column verdict = tryEval(coalesce(expr(e.getValue()), lit(false)));
       reason =
@@ -284,13 +332,7 @@ public final class EventDecoder {
                           + " (evaluating it raised an error)"))
               .when(not(verdict), lit("expectation " + e.getKey() + " failed: " + e.getValue()));
     }
-    List<Column> out = new ArrayList<>();
-    for (StructField f : eventSchema.fields()) {
-      out.add(col("`" + f.name() + "`"));
-    }
-    out.add(reason.as(REASON));
-    out.add(col(RAW));
-    return parsed.select(fields.toArray(Column[]::new)).select(out.toArray(Column[]::new));
+    return reason;
   }
 
   /** NaN, Infinity or -Infinity: a FLOAT or DOUBLE column that is not a finite number. */
@@ -395,9 +437,25 @@ public final class EventDecoder {
     return decoded.where(col(REASON).isNull()).select(fields);
   }
 
-  /** The rejected records of a decoded frame: raw bytes, Kafka coordinates and the reason. */
+  /**
+   * The rejected records of a decoded frame: raw bytes, Kafka coordinates and the reason. A row of
+   * another pipeline's table has no Kafka coordinates (null) and is kept as its JSON text.
+   */
   public Dataset<Row> rejected(Dataset<Row> decoded) {
     Column raw = col(RAW);
+    if (source.fromPipeline()) {
+      return decoded
+          .where(col(REASON).isNotNull())
+          .select(
+              lit(null).cast(DataTypes.StringType).as("topic"),
+              lit(null).cast(DataTypes.IntegerType).as("partition"),
+              lit(null).cast(DataTypes.LongType).as("offset"),
+              lit(null).cast(DataTypes.TimestampType).as("kafka_timestamp"),
+              lit(null).cast(DataTypes.BinaryType).as("key"),
+              to_json(raw).cast(DataTypes.BinaryType).as("value"),
+              col(REASON).as(REASON_COLUMN),
+              current_timestamp().as("quarantined_at"));
+    }
     return decoded
         .where(col(REASON).isNotNull())
         .select(

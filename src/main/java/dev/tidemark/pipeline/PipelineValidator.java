@@ -7,6 +7,7 @@ import dev.tidemark.config.InvalidConfigException;
 import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.QueryOnly;
+import dev.tidemark.config.TidemarkConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,21 +43,36 @@ import org.apache.spark.sql.types.StructType;
  *       orderable, and (given the lake) its table exists and has them all; {@code enrichment-join}:
  *       a pipeline with dimensions has a sliced form (the only path that joins as of each event's
  *       time, see {@link AsOfJoin}).
+ *   <li>{@code upstream-columns}: for a pipeline that reads a pipeline ({@code source.pipeline}),
+ *       each column of {@code source.schema} is a column of the upstream's result, of that type.
  * </ul>
  */
 public final class PipelineValidator {
   private final SparkSession spark;
   private final String lake;
+  private final List<PipelineSpec> all;
 
-  /** Checks everything but the dimension tables themselves (no lake). */
+  /** Checks everything but the dimension tables themselves and no pipeline against its upstream. */
   public PipelineValidator(SparkSession spark) {
-    this(spark, null);
+    this(spark, null, List.of());
   }
 
-  /** Also checks that each dimension table exists in {@code lake} with the declared columns. */
-  public PipelineValidator(SparkSession spark, String lake) {
+  /**
+   * Checks everything: each dimension table in the configuration's lake, and each pipeline reading
+   * a pipeline of the configuration against that pipeline's result ({@code upstream-columns}).
+   */
+  public PipelineValidator(SparkSession spark, TidemarkConfig config) {
+    this(spark, config.lake(), config.pipelines());
+  }
+
+  /**
+   * @param lake the lake whose dimension tables are checked, or null for none
+   * @param all the pipelines a pipeline reading a pipeline may read
+   */
+  public PipelineValidator(SparkSession spark, String lake, List<PipelineSpec> all) {
     this.spark = spark;
     this.lake = lake;
+    this.all = all;
   }
 
   /** Validates every pipeline; throws one exception listing all problems found. */
@@ -89,6 +105,7 @@ public final class PipelineValidator {
       return problems;
     }
     EventDecoder decoder = EventDecoder.of(spec);
+    checkUpstreamColumns(spec, decoder.schema(), problems);
     checkExpectations(spec, decoder.eventSchema(), problems);
     problems.addAll(WindowDeclaration.check(spec));
     checkDimensions(spec, decoder.eventSchema(), problems);
@@ -275,6 +292,57 @@ public final class PipelineValidator {
                   + spec.sink().outputMode().name().toLowerCase()
                   + " mode: "
                   + e.getMessage()));
+    }
+  }
+
+  /**
+   * The columns a pipeline reads from its upstream ({@code source.schema}) against the upstream's
+   * result: present, and of the declared type. Nothing when the upstream is not known here or its
+   * own SQL does not analyse (its own check reports that).
+   */
+  private void checkUpstreamColumns(
+      PipelineSpec spec, StructType declared, List<ConfigProblem> problems) {
+    Optional<PipelineSpec> upstream = dev.tidemark.config.PipelineChain.upstreamOf(all, spec);
+    if (upstream.isEmpty()) {
+      return;
+    }
+    StructType result;
+    try {
+      result =
+          new PipelineQuery(upstream.get())
+              .apply(emptyBatch(EventDecoder.of(upstream.get()).eventSchema()))
+              .schema();
+    } catch (Exception e) { // AnalysisException is thrown undeclared from Scala
+      return;
+    }
+    for (StructField f : declared.fields()) {
+      Optional<StructField> theirs =
+          Arrays.stream(result.fields()).filter(r -> r.name().equals(f.name())).findFirst();
+      String problem =
+          theirs.isEmpty()
+              ? "column '" + f.name() + "' is not a column of pipeline "
+              : theirs.get().dataType().equals(f.dataType())
+                  ? null
+                  : "column '"
+                      + f.name()
+                      + "' is declared "
+                      + f.dataType().sql()
+                      + " but is "
+                      + theirs.get().dataType().sql()
+                      + " in pipeline ";
+      if (problem != null) {
+        problems.add(
+            new ConfigProblem(
+                spec.file(),
+                "[upstream-columns] " + ConfigKeys.SOURCE_SCHEMA,
+                problem
+                    + upstream.get().name()
+                    + "'s result "
+                    + result.toDDL()
+                    + " ("
+                    + upstream.get().sqlFile().getFileName()
+                    + ")"));
+      }
     }
   }
 

@@ -87,6 +87,23 @@ public record WindowRange(Instant from, Instant to, WindowSpec window) {
         : to.minus(window.slide()).plus(window.size());
   }
 
+  /**
+   * The windows of a pipeline reading this range's pipeline (D39), with event time {@code
+   * eventTime} (a column of this pipeline's rows) and windows {@code w}, that hold this range's
+   * rows: those rows have that event time in {@code [from, to)} when it is this pipeline's window
+   * start column, otherwise (a window end, the newest event of a window, ...) within {@code [from,
+   * to + window size)}; the result covers every window of {@code w} containing such a time. For
+   * session windows downstream, the sessions that start from one gap before those times (a longer
+   * session that began earlier is not covered).
+   */
+  public WindowRange downstreamOf(String eventTime, WindowSpec w) {
+    boolean byStart = eventTime.equals(window.startColumn());
+    Instant a = from;
+    Instant b = byStart ? to : to.plus(window.size());
+    Duration leadIn = w.type() == WindowSpec.Type.SESSION ? w.size() : w.size().minus(w.slide());
+    return covering(a.minus(leadIn), b, w);
+  }
+
   /** The Delta replaceWhere predicate selecting exactly this range's rows. */
   public String predicate() {
     return String.format(

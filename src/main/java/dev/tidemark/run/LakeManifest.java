@@ -160,6 +160,9 @@ public final class LakeManifest {
     spec.sink().keys().forEach(e.putArray("keys")::add);
     spec.sink().partitionBy().forEach(e.putArray("partition_by")::add);
     spec.source().topics().forEach(e.putArray("topics")::add);
+    if (spec.source().fromPipeline()) {
+      e.put("reads_pipeline", spec.source().pipeline()); // D39
+    }
     e.put("event_time", spec.source().eventTimeColumn());
     WindowSpec w = spec.window();
     if (w != null) {

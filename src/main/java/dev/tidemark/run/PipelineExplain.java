@@ -189,6 +189,13 @@ public final class PipelineExplain {
     } else {
       t.add("quarantine checkpoint: " + config.checkpointPath(spec, StreamRunner.QUARANTINE_QUERY));
     }
+    if (spec.source().fromPipeline()) {
+      t.add(
+          "table of pipeline "
+              + spec.source().pipeline()
+              + " (read, its appends streamed): "
+              + dev.tidemark.source.UpstreamTable.path(config, spec));
+    }
     for (String topic : spec.source().topics()) {
       if (config.bronze().enabled()) {
         t.add(

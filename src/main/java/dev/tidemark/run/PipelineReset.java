@@ -93,6 +93,18 @@ public final class PipelineReset {
 
   /** Resets the pipeline; the caller holds its stream and backfill locks. */
   public Outcome run(PipelineSpec spec) {
+    if (spec.source().fromPipeline()) {
+      throw new IllegalArgumentException(
+          "reset rebuilds a pipeline from bronze; "
+              + spec.name()
+              + " reads pipeline "
+              + spec.source().pipeline()
+              + " (no Kafka, no bronze). Move its checkpoint folder, gold and quarantine tables"
+              + " aside and stream it again (it reads that table from its first version), or"
+              + " backfill the range you need from that table: `tidemark backfill -p "
+              + spec.name()
+              + " --from ... --to ...`.");
+    }
     SlicedAggregation.Analysis analysis = SlicedAggregation.analyze(spark, spec);
     if (!analysis.sliced()) {
       throw new IllegalArgumentException(

@@ -22,7 +22,7 @@ public record PipelineRuntime(
   public static PipelineRuntime open(
       TidemarkConfig config, String appName, List<PipelineSpec> pipelines) {
     SparkSession spark = SparkSessionFactory.create(config, appName);
-    new PipelineValidator(spark, config.lake()).validateAll(pipelines);
+    new PipelineValidator(spark, config).validateAll(pipelines);
     MetricsRecorder metrics = new MetricsRecorder(spark, config.metricsPath());
     spark.streams().addListener(metrics);
     ConsumerGroupOffsets offsets = null;

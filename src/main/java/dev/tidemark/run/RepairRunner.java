@@ -93,6 +93,17 @@ public final class RepairRunner {
    * to {@code progress}.
    */
   public Result run(PipelineSpec spec, boolean dryRun, Consumer<BackfillRunner.Chunk> progress) {
+    if (spec.source().fromPipeline()) {
+      throw new IllegalArgumentException(
+          "repair finds late events in bronze; "
+              + spec.name()
+              + " reads pipeline "
+              + spec.source().pipeline()
+              + " and has no bronze. To count rows its stream dropped as late, backfill their"
+              + " range from that table: `tidemark backfill -p "
+              + spec.name()
+              + " --from ... --to ...`.");
+    }
     if (!ReplaySource.hasBronze(spark, config, spec)) {
       throw new IllegalArgumentException(
           "repair reads the bronze tables, and "

@@ -59,7 +59,9 @@ public final class StreamRunner {
   public RunningPipeline start(PipelineSpec spec, TriggerSpec trigger) throws TimeoutException {
     TriggerSpec effective = trigger != null ? trigger : spec.sink().trigger();
     refuseForeignTables(spec);
-    KafkaReachability.await(config, spec);
+    if (!spec.source().fromPipeline()) {
+      KafkaReachability.await(config, spec);
+    }
     LakeManifest.record(config, spec);
     SlicedAggregation.Analysis sliced = analysis(spec);
     if (sliced.sliced()) {

@@ -8,7 +8,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A pipeline's topics as an unbounded stream of raw Kafka records. Starts from the earliest offset
+ * A pipeline's topics as an unbounded stream of raw Kafka records (for a pipeline that reads
+ * another pipeline, that pipeline's table: {@link UpstreamTable}). Starts from the earliest offset
  * on the first run; afterwards the checkpoint decides. {@code failOnDataLoss} stays on unless the
  * configuration turns it off, so offsets that aged out of Kafka stop the stream instead of being
  * skipped silently.
@@ -26,6 +27,9 @@ public final class KafkaStreamSource {
    */
   public static Dataset<Row> read(
       SparkSession spark, TidemarkConfig config, PipelineSpec spec, String startingOffsets) {
+    if (spec.source().fromPipeline()) {
+      return UpstreamTable.stream(spark, config, spec); // no Kafka: another pipeline's table
+    }
     Map<String, String> options = KafkaOptions.of(config, spec);
     if (startingOffsets != null) {
       options.put("startingOffsets", startingOffsets);

@@ -16,18 +16,30 @@ import org.apache.spark.sql.SparkSession;
  */
 public enum ReplaySource {
   KAFKA,
-  BRONZE;
+  BRONZE,
+  /**
+   * The table of the pipeline a pipeline reads ({@code source.pipeline}): {@link UpstreamTable}.
+   */
+  UPSTREAM;
 
   public Dataset<Row> read(
       SparkSession spark, TidemarkConfig config, PipelineSpec spec, Instant from, Instant to) {
-    return this == BRONZE
-        ? BronzeRangeSource.read(spark, config, spec, from, to)
-        : KafkaRangeSource.read(spark, config, spec, from, to);
+    return switch (this) {
+      case BRONZE -> BronzeRangeSource.read(spark, config, spec, from, to);
+      case KAFKA -> KafkaRangeSource.read(spark, config, spec, from, to);
+      case UPSTREAM -> UpstreamTable.range(spark, config, spec, from, to);
+    };
   }
 
-  /** Bronze when every topic of the pipeline has a bronze table, otherwise Kafka. */
+  /**
+   * The upstream's table for a pipeline that reads a pipeline; otherwise bronze when every topic of
+   * the pipeline has a bronze table, else Kafka.
+   */
   public static ReplaySource defaultFor(
       SparkSession spark, TidemarkConfig config, PipelineSpec spec) {
+    if (spec.source().fromPipeline()) {
+      return UPSTREAM;
+    }
     return hasBronze(spark, config, spec) ? BRONZE : KAFKA;
   }
 
@@ -44,5 +56,26 @@ public enum ReplaySource {
 
   public String label() {
     return name().toLowerCase();
+  }
+
+  /**
+   * Why this source cannot feed {@code spec}, if it cannot: Kafka and bronze hold no rows of a
+   * pipeline that reads a pipeline, and only such a pipeline has an upstream table.
+   */
+  public java.util.Optional<String> mismatch(PipelineSpec spec) {
+    if (spec.source().fromPipeline() == (this == UPSTREAM)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        spec.source().fromPipeline()
+            ? "pipeline "
+                + spec.name()
+                + " reads pipeline "
+                + spec.source().pipeline()
+                + ", not Kafka: its backfill reads that pipeline's table (--source upstream, the"
+                + " default)"
+            : "pipeline "
+                + spec.name()
+                + " reads Kafka, not another pipeline: use bronze or kafka");
   }
 }

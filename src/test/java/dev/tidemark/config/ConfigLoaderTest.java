@@ -181,6 +181,77 @@ class ConfigLoaderTest {
     assertProblem(e, neither.pipelineFile(), "source.topics", "(or source.topic-pattern)");
   }
 
+  /** Writes pipeline {@code name} reading pipeline {@code upstream} (D39); returns its file. */
+  private Path reader(String name, String upstream) throws java.io.IOException {
+    Path file = dir.resolve("pipelines/" + name + ".conf");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        source {
+          pipeline = UPSTREAM
+          schema = "card_id STRING, window_start TIMESTAMP, total DECIMAL(22,2)"
+          event-time = window_start
+          watermark = 10 minutes
+        }
+        query.window { type = tumbling, size = 1 hour }
+        sink { partition-by = [window_date], keys = [card_id, window_start] }
+        """
+            .replace("UPSTREAM", upstream));
+    java.nio.file.Files.writeString(
+        dir.resolve("pipelines/" + name + ".sql"),
+        "SELECT card_id, window.start AS window_start, to_date(window.start) AS window_date,"
+            + " sum(total) AS total FROM events GROUP BY card_id, window(window_start, '1 hour')");
+    return file.toAbsolutePath().normalize();
+  }
+
+  @Test
+  void aPipelineReadsAnAppendModePipelineWhichComesFirstAndNeverInACycle() throws Exception {
+    // a-hourly sorts before payments by file name; the upstream still comes first.
+    PipelineFixture appendMode =
+        new PipelineFixture(dir).replaceInPipeline("output-mode = update", "output-mode = append");
+    Path conf = appendMode.write();
+    Path hourly = reader("a-hourly", "payments");
+    TidemarkConfig config = ConfigLoader.load(conf);
+    assertEquals(
+        List.of("payments", "a-hourly"),
+        config.pipelines().stream().map(PipelineSpec::name).toList());
+    PipelineSpec spec = config.pipeline("a-hourly").orElseThrow();
+    assertEquals("payments", spec.source().pipeline());
+    assertEquals(List.of(), spec.source().topics());
+
+    // An update-mode upstream rewrites rows a Delta stream cannot follow.
+    Path update = new PipelineFixture(dir).write();
+    InvalidConfigException e =
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(update));
+    assertProblem(e, hourly, "source.pipeline", "writes in update mode");
+    assertProblem(e, hourly, "source.pipeline", "Make 'payments' append mode");
+
+    appendMode.write();
+    reader("a-hourly", "refunds");
+    e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(conf));
+    assertProblem(e, hourly, "source.pipeline", "no pipeline named 'refunds'");
+
+    reader("a-hourly", "b-daily");
+    reader("b-daily", "a-hourly");
+    e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(conf));
+    assertProblem(
+        e,
+        hourly,
+        "source.pipeline",
+        "pipelines read each other in a cycle: a-hourly reads b-daily reads a-hourly");
+    assertEquals(1, e.problems().size(), e.getMessage());
+
+    reader("b-daily", "b-daily");
+    e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(conf));
+    assertProblem(e, reader("b-daily", "b-daily"), "source.pipeline", "b-daily reads b-daily");
+
+    PipelineFixture both =
+        new PipelineFixture(dir)
+            .replaceInPipeline("topics = [payments]", "topics = [payments]\n  pipeline = b-daily");
+    e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(both.write()));
+    assertProblem(e, both.pipelineFile(), "source.pipeline", "not both");
+  }
+
   @Test
   void unparsableSchemaIsReportedWithSparksReason() {
     PipelineFixture fixture =

@@ -37,7 +37,7 @@ class SampleDimensionsTest {
                 dir.resolve("lake").toString()));
     SparkSession spark = TestSpark.session();
     PipelineSpec spec = config.pipeline("page-sections").orElseThrow();
-    PipelineValidator validator = new PipelineValidator(spark, config.lake());
+    PipelineValidator validator = new PipelineValidator(spark, config);
     assertEquals(1, validator.check(spec).size(), "no dim/pages yet");
 
     List<String> written = SampleDimensions.write(spark, config, List.of(spec));

@@ -77,7 +77,7 @@ class EnrichmentJoinTest {
     TidemarkConfig config =
         ConfigLoader.load(fixture(CARDS).sql(BY_TIER).write(), Map.of(), Map.of());
     PipelineSpec spec = config.pipelines().get(0);
-    PipelineValidator validator = new PipelineValidator(spark, config.lake());
+    PipelineValidator validator = new PipelineValidator(spark, config);
     String table = config.lake() + "/dim/cards";
 
     assertEquals(

@@ -26,6 +26,29 @@ class WindowRangeTest {
   }
 
   @Test
+  void aDownstreamBackfillCoversEveryWindowHoldingTheRewrittenRows() {
+    WindowSpec hourly =
+        new WindowSpec(
+            WindowSpec.Type.TUMBLING, Duration.ofHours(1), Duration.ofHours(1), "window_start");
+    WindowRange minutes = new WindowRange(t("10:20"), t("11:05"), TUMBLING_5);
+    // Event time = the upstream's window start: its rows lie in [10:20, 11:05).
+    assertEquals(
+        new WindowRange(t("10:00"), t("12:00"), hourly),
+        minutes.downstreamOf("window_start", hourly));
+    // Another column (a window end): up to one upstream window further.
+    assertEquals(
+        new WindowRange(t("10:00"), t("12:00"), hourly),
+        new WindowRange(t("10:20"), t("11:00"), TUMBLING_5).downstreamOf("window_end", hourly));
+    assertEquals(
+        new WindowRange(t("10:00"), t("11:00"), hourly),
+        new WindowRange(t("10:20"), t("10:55"), TUMBLING_5).downstreamOf("window_end", hourly));
+    // Sliding windows downstream: also the windows that started up to size - slide before.
+    assertEquals(
+        new WindowRange(t("10:11"), t("11:05"), SLIDING_10_1),
+        minutes.downstreamOf("window_start", SLIDING_10_1));
+  }
+
+  @Test
   void tumblingWindowsNeedExactlyTheRangesEvents() {
     WindowRange r = new WindowRange(t("10:00"), t("11:00"), TUMBLING_5);
     assertEquals(t("10:00"), r.eventTimeFrom());
