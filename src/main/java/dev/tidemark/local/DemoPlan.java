@@ -2,7 +2,9 @@ package dev.tidemark.local;
 
 import dev.tidemark.config.PipelineSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which pipelines the demo runs: those whose {@code demo.generator} names a sample generator. The
@@ -31,5 +33,25 @@ public record DemoPlan(List<PipelineSpec> run, List<String> skipped) {
       }
     }
     return new DemoPlan(List.copyOf(run), List.copyOf(skipped));
+  }
+
+  /** Micro-batches the demo's streams read their topics in. */
+  public static final int BATCHES = 8;
+
+  /**
+   * The pipeline reading a topic of {@code events} records in about {@link #BATCHES} micro-batches
+   * ({@code maxOffsetsPerTrigger}, never more than it declares), so that the demo lake holds a
+   * series of batches to look at (rates, rows and lag per batch in the pipeline-health notebook)
+   * rather than one catch-up batch. Each batch costs a few seconds.
+   */
+  public static PipelineSpec inBatches(PipelineSpec spec, int events) {
+    long perBatch = Math.max(1, (events + BATCHES - 1) / BATCHES);
+    String declared = spec.source().options().get("maxOffsetsPerTrigger");
+    if (declared != null) {
+      perBatch = Math.min(perBatch, Long.parseLong(declared.trim()));
+    }
+    Map<String, String> options = new LinkedHashMap<>(spec.source().options());
+    options.put("maxOffsetsPerTrigger", Long.toString(perBatch));
+    return spec.withSource(spec.source().withOptions(options));
   }
 }
