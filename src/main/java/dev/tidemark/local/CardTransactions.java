@@ -13,7 +13,7 @@ import java.util.Random;
  * Card payments ({@code card-transactions}) as a fraud team sees them: most cards pay a few times
  * an hour, at home, and a few cards have a burst (a stolen card being tested or emptied: a dozen or
  * more payments within minutes, at many merchants, in several countries). So the velocity rule of
- * {@code card-velocity} flags a small share of windows (about 0.2 % of them, those that cover a
+ * {@code card-velocity} flags a small share of windows (about 0.26 % of them, those that cover a
  * burst), not every window of the busiest cards.
  *
  * <ul>

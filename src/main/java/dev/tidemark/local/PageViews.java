@@ -6,7 +6,7 @@ import java.util.Random;
 
 /**
  * Product page views ({@code page-views}): a long tail of pages and of users, both Zipf-like. Of
- * {@value #PAGES} product pages the top ten take about a third of the views while most pages are
+ * {@value #PAGES} product pages the top ten take about two fifths of the views while most pages are
  * seen a few times an hour; of {@value #USERS} users a few come back again and again and most are
  * seen once or twice. Event times uniform over the span.
  */
