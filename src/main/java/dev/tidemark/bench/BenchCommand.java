@@ -102,8 +102,8 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--pipeline",
       defaultValue = "card-velocity",
       description =
-          "Pipeline under test; its demo.generator must be card-transactions (default"
-              + " ${DEFAULT-VALUE}).")
+          "Pipeline under test; it must read card payments: the bench sends the"
+              + " card-transactions-bench sample events (default ${DEFAULT-VALUE}).")
   String pipeline;
 
   @Option(

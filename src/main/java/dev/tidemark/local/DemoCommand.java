@@ -40,8 +40,8 @@ import picocli.CommandLine.Option;
     description = {
       "The whole flow on this machine, with nothing to install: starts a Kafka broker (KRaft) in"
           + " this process, sends sample events for every pipeline that has a demo.generator (the"
-          + " others are skipped and named), runs the streams and the bronze"
-          + " ingest of their topics until caught up, repairs the first pipeline's windows that"
+          + " others are skipped and named), runs the streams (each in about 8 micro-batches)"
+          + " and the bronze ingest of their topics until caught up, repairs the first pipeline's windows that"
           + " the stream closed without their late events (from bronze), backfills one hour of it,"
           + " and prints a summary per table.",
       "Starts from an empty local lake (tidemark.lake, default target/tidemark-lake).",
@@ -117,7 +117,8 @@ public final class DemoCommand implements Callable<Integer> {
       StreamRunner streams = new StreamRunner(runtime.spark(), config);
       List<RunningPipeline> running = new ArrayList<>();
       for (PipelineSpec spec : pipelines) {
-        running.add(streams.start(spec, TriggerSpec.availableNowTrigger()));
+        running.add(
+            streams.start(DemoPlan.inBatches(spec, events), TriggerSpec.availableNowTrigger()));
       }
       List<String> topics = BronzeIngest.topicsOf(config, pipelines);
       RunningBronze bronze =
@@ -128,8 +129,9 @@ public final class DemoCommand implements Callable<Integer> {
       output
           .out()
           .printf(
-              "streaming %d pipelines%s until caught up...%n",
+              "streaming %d pipelines (about %d micro-batches each)%s until caught up...%n",
               running.size(),
+              DemoPlan.BATCHES,
               config.bronze().enabled() ? " and the bronze ingest of " + topics : "");
       for (RunningPipeline r : running) {
         r.awaitTermination();

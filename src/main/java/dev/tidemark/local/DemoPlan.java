@@ -3,7 +3,9 @@ package dev.tidemark.local;
 import dev.tidemark.config.PipelineSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -46,5 +48,25 @@ public record DemoPlan(
       }
     }
     return new DemoPlan(List.copyOf(run), List.copyOf(skipped), List.copyOf(downstream));
+  }
+
+  /** Micro-batches the demo's streams read their topics in. */
+  public static final int BATCHES = 8;
+
+  /**
+   * The pipeline reading a topic of {@code events} records in about {@link #BATCHES} micro-batches
+   * ({@code maxOffsetsPerTrigger}, never more than it declares), so that the demo lake holds a
+   * series of batches to look at (rates, rows and lag per batch in the pipeline-health notebook)
+   * rather than one catch-up batch. Each batch costs a few seconds.
+   */
+  public static PipelineSpec inBatches(PipelineSpec spec, int events) {
+    long perBatch = Math.max(1, (events + BATCHES - 1) / BATCHES);
+    String declared = spec.source().options().get("maxOffsetsPerTrigger");
+    if (declared != null) {
+      perBatch = Math.min(perBatch, Long.parseLong(declared.trim()));
+    }
+    Map<String, String> options = new LinkedHashMap<>(spec.source().options());
+    options.put("maxOffsetsPerTrigger", Long.toString(perBatch));
+    return spec.withSource(spec.source().withOptions(options));
   }
 }

@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
     name = "generate",
     description = {
       "Send sample events for a pipeline to its Kafka topic (tidemark.kafka.bootstrap-servers):"
-          + " skewed keys, out-of-order arrival, a share of late and malformed records.",
+          + " realistic shapes (cards paying a few times an hour with rare bursts, sensors with a"
+          + " daily cycle and faulty devices, a long tail of pages and users), out-of-order"
+          + " arrival, a share of late and malformed records.",
       "The Kafka record timestamp is the arrival time (event time plus a delay).",
       ""
     },

@@ -1,14 +1,21 @@
 package dev.tidemark.local;
 
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.Random;
 
-/** The use-case specific part of a sample stream: a record key and a JSON payload. */
+/** The use-case specific part of a sample stream: when and for which key, and a JSON payload. */
 interface PayloadFactory {
-  String key(Random random);
+  /**
+   * The key and event time of each of the settings' {@code count} events, in any order. It draws
+   * from {@code random}, the stream's one generator, either all at once or lazily on each {@code
+   * next()} (then interleaved with the draws of the events' payloads, as {@link
+   * Schedules#uniform}).
+   */
+  Iterator<Occurrence> schedule(GeneratorSettings settings, Random random);
 
-  /** A well-formed JSON payload for {@code key} at {@code eventTime}. */
-  String payload(Random random, String key, Instant eventTime);
+  /** A well-formed JSON payload for the occurrence. */
+  String payload(Random random, Occurrence occurrence);
 
   /** A payload whose one typed field holds a value of the wrong type. */
   String wrongTypePayload(String key, Instant eventTime);

@@ -45,7 +45,23 @@ class DemoPlanTest {
         List.of(
             "payments: no demo.generator",
             "refunds: demo.generator 'refund-events' is not one of [card-transactions,"
-                + " page-views, sensor-readings]"),
+                + " card-transactions-bench, page-views, sensor-readings]"),
         plan.skipped());
+  }
+
+  @Test
+  void theDemoReadsEachTopicInSeveralMicroBatchesNeverLargerThanThePipelineSays() {
+    PipelineSpec cards =
+        dev.tidemark.TestSpark.localConfig().pipeline("card-velocity").orElseThrow();
+    PipelineSpec tiny =
+        cards.withSource(cards.source().withOptions(Map.of("maxOffsetsPerTrigger", "100")));
+
+    assertEquals(
+        "2500", DemoPlan.inBatches(cards, 20_000).source().options().get("maxOffsetsPerTrigger"));
+    assertEquals(
+        "375", DemoPlan.inBatches(cards, 3000).source().options().get("maxOffsetsPerTrigger"));
+    assertEquals(
+        "100", DemoPlan.inBatches(tiny, 20_000).source().options().get("maxOffsetsPerTrigger"));
+    assertEquals(cards.source().topics(), DemoPlan.inBatches(cards, 3000).source().topics());
   }
 }

@@ -10,7 +10,9 @@ import dev.tidemark.TestSpark;
 import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TriggerSpec;
+import dev.tidemark.local.CardWindows;
 import dev.tidemark.pipeline.SlicedAggregation;
+import java.util.List;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +29,23 @@ class CardVelocityIT extends SamplePipelineContract {
   }
 
   @Test
-  void hotCardsAreFlagged() {
-    long flagged = streamTable().where("flagged").count();
-    long quiet = streamTable().where("NOT flagged").count();
-    assertTrue(flagged > 0 && quiet > 0, "flagged " + flagged + ", not flagged " + quiet);
+  void aSmallShareOfWindowsIsFlaggedTheBurstsAndEachFlagHasAReason() {
+    // The generator's cards pay a few times an hour and a few of them burst (D40): the stream
+    // flags exactly the windows the rule flags when computed in plain Java, a small share of all.
+    List<String> flagged =
+        TestSpark.rows(
+            streamTable()
+                .where("flagged")
+                .selectExpr(
+                    "concat(card_id, ' ', date_format(window_start, \"yyyy-MM-dd'T'HH:mm:ss'Z'\"))"));
+    long windows = streamTable().count();
+    CardWindows expected = new CardWindows(sent);
+
+    assertEquals(expected.flagged(), flagged);
+    assertEquals(expected.windows(), windows);
+    assertTrue(
+        flagged.size() > 0 && flagged.size() < windows / 100,
+        "flagged " + flagged.size() + " of " + windows);
     assertTrue(
         streamTable()
             .where("flagged AND txn_count < 12 AND total_amount < 1500 AND distinct_countries < 4")
