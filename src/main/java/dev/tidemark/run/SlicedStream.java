@@ -68,7 +68,10 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class SlicedStream {
 
-  /** Merge the slice table every this many batches (fewer, larger files; closed slices dropped). */
+  /**
+   * By default, the slice table is merged every this many batches (fewer, larger files; closed
+   * slices dropped).
+   */
   static final int COMPACT_EVERY_BATCHES = 20;
 
   private static final String WATERMARK_COLUMN = "_event_time";
@@ -84,7 +87,8 @@ final class SlicedStream {
       StreamTarget gold,
       String quarantinePath,
       String slicePath,
-      long initialWatermarkMs)
+      long initialWatermarkMs,
+      int compactEvery)
       throws TimeoutException {
     EventDecoder decoder = EventDecoder.of(spec);
     String eventTime = "`" + spec.source().eventTimeColumn() + "`";
@@ -119,7 +123,15 @@ final class SlicedStream {
                 () -> DeltaTableInit.ensure(spark, quarantinePath, quarantineSchema, List.of())),
             inThread("create-slices", () -> slices.ensure(noSlices))));
     Batch batch =
-        new Batch(spec, aggregation, decoder, gold, quarantinePath, slices, initialWatermarkMs);
+        new Batch(
+            spec,
+            aggregation,
+            decoder,
+            gold,
+            quarantinePath,
+            slices,
+            initialWatermarkMs,
+            compactEvery);
     return StreamSink.configure(decoded.writeStream(), gold).foreachBatch(batch).start();
   }
 
@@ -160,7 +172,8 @@ final class SlicedStream {
       StreamTarget gold,
       String quarantinePath,
       SliceTable slices,
-      long initialWatermarkMs)
+      long initialWatermarkMs,
+      int compactEvery)
       implements VoidFunction2<Dataset<Row>, Long> {
 
     @Override
@@ -236,7 +249,7 @@ final class SlicedStream {
           DeltaAppendSink.appendOnce(rows, gold.tablePath(), queryId, batchId);
         }
         await(sliceAppend);
-        if ((batchId + 1) % COMPACT_EVERY_BATCHES == 0) {
+        if ((batchId + 1) % compactEvery == 0) {
           slices.compact(keepFrom);
         }
         await(quarantine);

@@ -45,10 +45,25 @@ public final class StreamRunner {
   private final SparkSession spark;
   private final TidemarkConfig config;
   private final Map<PipelineSpec, SlicedAggregation.Analysis> analyses = new HashMap<>();
+  private int sliceCompactionEvery = SlicedStream.COMPACT_EVERY_BATCHES;
 
   public StreamRunner(SparkSession spark, TidemarkConfig config) {
     this.spark = spark;
     this.config = config;
+  }
+
+  /**
+   * Compacts the slice tables of the sliced pipelines this runner starts every {@code batches}
+   * micro-batches instead of every {@value SlicedStream#COMPACT_EVERY_BATCHES}: lets a test see a
+   * compaction within a few batches.
+   */
+  StreamRunner compactingSlicesEvery(int batches) {
+    if (batches < 1) {
+      throw new IllegalArgumentException(
+          "compaction interval must be at least 1 batch: " + batches);
+    }
+    this.sliceCompactionEvery = batches;
+    return this;
   }
 
   /**
@@ -79,7 +94,8 @@ public final class StreamRunner {
               goldTarget(spec, effective),
               config.quarantinePath(spec),
               config.checkpointPath(spec, SLICES),
-              reset.watermarkMs());
+              reset.watermarkMs(),
+              sliceCompactionEvery);
       LOG.info(
           "pipeline {} streaming {} -> {} ({} mode, trigger {}, {} ms slices)",
           spec.name(),
