@@ -69,7 +69,10 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class SlicedStream {
 
-  /** Merge the slice table every this many batches (fewer, larger files; closed slices dropped). */
+  /**
+   * By default, the slice table is merged every this many batches (fewer, larger files; closed
+   * slices dropped).
+   */
   static final int COMPACT_EVERY_BATCHES = 20;
 
   private static final String WATERMARK_COLUMN = "_event_time";
@@ -86,7 +89,8 @@ final class SlicedStream {
       String quarantinePath,
       String slicePath,
       long initialWatermarkMs,
-      DimensionTables dimensions)
+      DimensionTables dimensions,
+      int compactEvery)
       throws TimeoutException {
     EventDecoder decoder = EventDecoder.of(spec);
     String eventTime = "`" + spec.source().eventTimeColumn() + "`";
@@ -130,7 +134,8 @@ final class SlicedStream {
             quarantinePath,
             slices,
             initialWatermarkMs,
-            dimensions);
+            dimensions,
+            compactEvery);
     return StreamSink.configure(decoded.writeStream(), gold).foreachBatch(batch).start();
   }
 
@@ -172,7 +177,8 @@ final class SlicedStream {
       String quarantinePath,
       SliceTable slices,
       long initialWatermarkMs,
-      DimensionTables dimensions)
+      DimensionTables dimensions,
+      int compactEvery)
       implements VoidFunction2<Dataset<Row>, Long> {
 
     @Override
@@ -254,7 +260,7 @@ final class SlicedStream {
           DeltaAppendSink.appendOnce(rows, gold.tablePath(), queryId, batchId);
         }
         await(sliceAppend);
-        if ((batchId + 1) % COMPACT_EVERY_BATCHES == 0) {
+        if ((batchId + 1) % compactEvery == 0) {
           slices.compact(keepFrom);
         }
         await(quarantine);

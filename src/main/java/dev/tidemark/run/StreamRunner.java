@@ -45,10 +45,25 @@ public final class StreamRunner {
   private final SparkSession spark;
   private final TidemarkConfig config;
   private final Map<PipelineSpec, SlicedAggregation.Analysis> analyses = new HashMap<>();
+  private int sliceCompactionEvery = SlicedStream.COMPACT_EVERY_BATCHES;
 
   public StreamRunner(SparkSession spark, TidemarkConfig config) {
     this.spark = spark;
     this.config = config;
+  }
+
+  /**
+   * Compacts the slice tables of the sliced pipelines this runner starts every {@code batches}
+   * micro-batches instead of every {@value SlicedStream#COMPACT_EVERY_BATCHES}: lets a test see a
+   * compaction within a few batches.
+   */
+  StreamRunner compactingSlicesEvery(int batches) {
+    if (batches < 1) {
+      throw new IllegalArgumentException(
+          "compaction interval must be at least 1 batch: " + batches);
+    }
+    this.sliceCompactionEvery = batches;
+    return this;
   }
 
   /**
@@ -82,7 +97,8 @@ public final class StreamRunner {
               config.quarantinePath(spec),
               config.checkpointPath(spec, SLICES),
               reset.watermarkMs(),
-              new DimensionTables(spark, config));
+              new DimensionTables(spark, config),
+              sliceCompactionEvery);
       LOG.info(
           "pipeline {} streaming {} -> {} ({} mode, trigger {}, {} ms slices)",
           spec.name(),

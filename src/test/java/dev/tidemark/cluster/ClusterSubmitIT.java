@@ -157,6 +157,13 @@ class ClusterSubmitIT {
           "--conf",
           "spark.standalone.submit.waitAppCompletion=true");
 
+  /**
+   * JVM flags of the test's drivers and executors, which live a minute or two on small data: the C1
+   * compiler only and the serial collector cost about half the CPU of the defaults there (see
+   * TidemarkProcess). Not a production setting.
+   */
+  static final String SHORT_LIVED_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
   /** A finished spark-submit: its exit code, output, and the driver it submitted (cluster mode). */
   record Submitted(int exitCode, String output, String driverId) {}
 
@@ -181,7 +188,11 @@ class ClusterSubmitIT {
                 "--conf",
                 "spark.sql.shuffle.partitions=2",
                 "--conf",
-                "spark.driver.host=127.0.0.1"));
+                "spark.driver.host=127.0.0.1",
+                "--conf",
+                "spark.driver.extraJavaOptions=" + SHORT_LIVED_JVM,
+                "--conf",
+                "spark.executor.extraJavaOptions=" + SHORT_LIVED_JVM));
     command.addAll(mode);
     command.add("--");
     command.addAll(List.of(tidemarkArgs));
@@ -195,6 +206,8 @@ class ClusterSubmitIT {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().remove("SPARK_HOME");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    // spark-submit's own JVM (the driver in client deploy mode).
+    pb.environment().put("TIDEMARK_DRIVER_OPTS", "-Xmx1g " + SHORT_LIVED_JVM);
     Process p = pb.start();
     assertTrue(p.waitFor(6, TimeUnit.MINUTES), "submit finished in time; see " + log);
     String output = tail(log);

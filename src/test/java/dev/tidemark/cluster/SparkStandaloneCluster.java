@@ -87,6 +87,8 @@ final class SparkStandaloneCluster implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(Arrays.asList(jvmFlags()));
     command.add("-Xmx512m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
     command.add("-cp");
     command.add(sparkHome.resolve("jars") + "/*");
     command.add(mainClass);

@@ -40,7 +40,7 @@ class WindowDeclarationTest {
     assertEquals(
         Optional.of(
             new SqlWindow(
-                Type.TUMBLING, MIN, MIN, "event_time", "window(event_time, '1 minute')", 13)),
+                Type.TUMBLING, MIN, MIN, "event_time", "window(event_time, '1 minute')", 16)),
         WindowDeclaration.fromSql(Files.readString(Path.of("conf/pipelines/sensor-readings.sql"))));
   }
 

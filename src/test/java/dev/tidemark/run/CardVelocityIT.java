@@ -2,7 +2,6 @@ package dev.tidemark.run;
 
 import static dev.tidemark.TestSpark.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tidemark.TestLake;
@@ -55,20 +54,25 @@ class CardVelocityIT extends SamplePipelineContract {
 
   @Test
   void aStreamOfManySmallBatchesWhoseSliceTableIsCompactedEqualsTheBackfill() throws Exception {
-    // Given the same topic read 100 records per batch: 30 batches, so the slice table is
-    // compacted (every 20 batches) while windows are still open,
-    PipelineSpec small = readBy("small-batches", 100);
-    RunningPipeline run = caughtUp(small);
-    assertTrue(run.gold().lastProgress().batchId() >= SlicedStream.COMPACT_EVERY_BATCHES);
+    // Given the same topic read 300 records per batch (10 batches) with the slice table compacted
+    // every 3 batches, so compactions drop closed slices while windows are still open,
+    PipelineSpec small = readBy("small-batches", 300);
+    RunningPipeline run =
+        new StreamRunner(spark, config)
+            .compactingSlicesEvery(3)
+            .start(small, TriggerSpec.availableNowTrigger());
+    run.awaitTermination();
+    assertTrue(run.gold().lastProgress().batchId() >= 8, "10 batches");
     io.delta.tables.DeltaTable slices =
         io.delta.tables.DeltaTable.forPath(
             spark, config.checkpointPath(small, StreamRunner.SLICES));
-    assertFalse(
+    assertEquals(
+        3,
         slices
             .history()
             .where("operation = 'WRITE' AND operationParameters.mode = 'Overwrite'")
-            .isEmpty(),
-        "the slice table was compacted");
+            .count(),
+        "the slice table was compacted after batches 2, 5 and 8");
 
     // then its table equals the stream's of three batches, and so the backfill's, row for row.
     assertEquals(TestSpark.rows(streamTable()), TestSpark.rows(table(config.tablePath(small))));

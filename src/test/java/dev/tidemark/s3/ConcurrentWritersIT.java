@@ -23,6 +23,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * LogStore ({@code S3SingleDriverLogStore}) the same race runs as a demonstration: two drivers may
  * both write version N and the later PUT silently replaces the earlier commit. How many commits it
  * loses depends on timing (it may lose none), so that run reports its figures instead of failing on
- * them. Both runs log one line "concurrent writers, LOGSTORE: ..." with the figures.
+ * them. It is a demonstration, not a check of Tidemark, and doubles the test's cost (two more
+ * writer JVMs), so it runs only when asked: {@code -Dtidemark.demonstrations=true}. Each run logs
+ * one line "concurrent writers, LOGSTORE: ..." with the figures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConcurrentWritersIT {
@@ -48,30 +51,36 @@ class ConcurrentWritersIT {
       Pattern.compile(
           "RESULT writer=(\\S+) attempted=(\\d+) committed=(\\d+) failed=(\\d+) millis=(\\d+)");
 
+  /** The system property that runs the demonstration with Delta's single-driver LogStore too. */
+  static final String DEMONSTRATIONS = "tidemark.demonstrations";
+
   Race conditionalPut;
   Race singleDriver;
 
   /**
-   * Runs both races at once (four writer JVMs, one go signal): the two writers of a race overlap
+   * Runs the races at once (two writer JVMs each, one go signal): the two writers of a race overlap
    * exactly as when they run alone, and the suite waits for one JVM start-up instead of two.
    */
   @BeforeAll
-  void givenTwoRacesOfTwoWritersEach() throws Exception {
+  void givenRacesOfTwoWritersEach() throws Exception {
     TestS3.configure(TestSpark.session().sparkContext().hadoopConfiguration());
     Path logs = TestSpark.projectDir().resolve("target/concurrent-writers-it");
     Files.createDirectories(logs);
     Path go = logs.resolve("go-" + System.nanoTime());
-    RaceRun tidemark = RaceRun.start(logs, "conditional-put", null, go);
-    RaceRun delta = RaceRun.start(logs, "single-driver", SINGLE_DRIVER, go);
+    List<RaceRun> runs = new ArrayList<>();
+    runs.add(RaceRun.start(logs, "conditional-put", null, go));
+    if (Boolean.getBoolean(DEMONSTRATIONS)) {
+      runs.add(RaceRun.start(logs, "single-driver", SINGLE_DRIVER, go));
+    }
     try {
-      tidemark.awaitReady();
-      delta.awaitReady();
+      for (RaceRun run : runs) {
+        run.awaitReady();
+      }
       Files.createFile(go);
-      conditionalPut = tidemark.finish();
-      singleDriver = delta.finish();
+      conditionalPut = runs.get(0).finish();
+      singleDriver = runs.size() > 1 ? runs.get(1).finish() : null;
     } finally {
-      tidemark.destroy();
-      delta.destroy();
+      runs.forEach(RaceRun::destroy);
     }
   }
 
@@ -100,6 +109,7 @@ class ConcurrentWritersIT {
   }
 
   @Test
+  @EnabledIfSystemProperty(named = DEMONSTRATIONS, matches = "true")
   void withDeltasSingleDriverLogStoreTwoDriversCanSilentlyLoseCommitsADemonstration() {
     Race race = singleDriver;
 
