@@ -73,9 +73,14 @@ public final class ConfigKeys {
   public static final String DIMENSION_KEY = "key";
   public static final String DIMENSION_SCHEMA = "schema";
 
+  /**
+   * A CSV file, relative to the pipeline file, the table is created from when it does not exist.
+   */
+  public static final String DIMENSION_SEED = "seed";
+
   /** Every key of one dimension block. */
   public static final List<String> DIMENSION_KEYS =
-      List.of(DIMENSION_PATH, DIMENSION_KEY, DIMENSION_SCHEMA);
+      List.of(DIMENSION_PATH, DIMENSION_KEY, DIMENSION_SCHEMA, DIMENSION_SEED);
 
   /** The full key of {@code key} (one of {@link #DIMENSION_KEYS}) of dimension {@code name}. */
   public static String dimensionKey(String name, String key) {

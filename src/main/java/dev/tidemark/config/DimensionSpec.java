@@ -1,6 +1,8 @@
 package dev.tidemark.config;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -18,10 +20,19 @@ import org.apache.spark.sql.types.StructType;
  * @param key event columns matched to the dimension's columns of the same names
  * @param schemaDdl the dimension columns added to each event, as Spark DDL ({@code "section
  *     STRING"}); read from the table and cast to these types
+ * @param seed a CSV file (header row; the key and schema columns) the table is created from, as
+ *     version 0, before the pipeline first runs when no table is at {@code path}; ignored once the
+ *     table exists (the table is the truth)
  */
-public record DimensionSpec(String name, String path, List<String> key, String schemaDdl) {
+public record DimensionSpec(
+    String name, String path, List<String> key, String schemaDdl, Optional<Path> seed) {
   public DimensionSpec {
     key = List.copyOf(key);
+  }
+
+  /** A dimension without a seed. */
+  public DimensionSpec(String name, String path, List<String> key, String schemaDdl) {
+    this(name, path, key, schemaDdl, Optional.empty());
   }
 
   /** The columns added to each event (nullable: an event may match no row). */

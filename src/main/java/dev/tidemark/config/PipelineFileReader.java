@@ -205,11 +205,37 @@ final class PipelineFileReader {
           }
         }
       }
-      if (path != null && !key.isEmpty() && columns != null) {
-        out.add(new DimensionSpec(name, normalizePath(path), key, ddl));
+      Optional<Path> seed = readSeed(r, name);
+      if (path != null && !key.isEmpty() && columns != null && seed != null) {
+        out.add(new DimensionSpec(name, normalizePath(path), key, ddl, seed));
       }
     }
     return out;
+  }
+
+  /**
+   * The seed file of dimension {@code name}, beside the pipeline file; empty without one, null (a
+   * problem reported) when it names no readable file. Its rows are checked by PipelineValidator.
+   */
+  private static Optional<Path> readSeed(ConfigReader r, String name) {
+    String seedKey = dimensionKey(name, DIMENSION_SEED);
+    if (!r.has(seedKey)) {
+      return Optional.empty();
+    }
+    String seed = r.string(seedKey);
+    if (seed == null) {
+      return null;
+    }
+    Path file = r.file().resolveSibling(seed).normalize();
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      r.problem(
+          seedKey,
+          "no seed file "
+              + file
+              + ": a CSV file beside the pipeline file (header row, the key and schema columns)");
+      return null;
+    }
+    return Optional.of(file);
   }
 
   /** Shape only (names, non-empty text); PipelineValidator analyses the SQL of each. */

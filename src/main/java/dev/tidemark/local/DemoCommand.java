@@ -9,6 +9,7 @@ import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.run.BackfillRunner;
 import dev.tidemark.run.BronzeIngest;
+import dev.tidemark.run.DimensionSeeds;
 import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.run.RepairRunner;
 import dev.tidemark.run.RunningBronze;
@@ -107,9 +108,9 @@ public final class DemoCommand implements Callable<Integer> {
 
       List<PipelineSpec> all = new ArrayList<>(pipelines);
       all.addAll(plan.downstream());
-      // The dimension tables of the samples' enrichment joins, before validation looks for them.
+      // The dimension tables of the samples' enrichment joins, from their seeds.
       for (String path :
-          SampleDimensions.write(
+          DimensionSeeds.createMissing(
               SparkSessionFactory.create(config, "tidemark-demo"), config, all)) {
         output.out().printf("wrote the sample dimension table %s%n", path);
       }

@@ -99,7 +99,14 @@ public final class StatusReader {
     String path = config.dimensionPath(d);
     Optional<LakeTables.Facts> table = tables.facts(path);
     if (table.isEmpty()) {
-      warnings.add("dimension " + d.name() + ": no table at " + path + " (validate refuses it)");
+      warnings.add(
+          "dimension "
+              + d.name()
+              + ": no table at "
+              + path
+              + d.seed()
+                  .map(seed -> " (the pipeline's first run creates it from the seed " + seed + ")")
+                  .orElse(" (validate refuses it)"));
       return new DimensionStatus(d.name(), path, d.key(), null, null);
     }
     return new DimensionStatus(d.name(), path, d.key(), table.get().version(), table.get().rows());

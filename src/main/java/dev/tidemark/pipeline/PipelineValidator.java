@@ -40,8 +40,9 @@ import org.apache.spark.sql.types.StructType;
  *   <li>{@code expectations}: each expectation parses as a boolean SQL condition over the event
  *       columns (no aggregates); the problem names the key {@code expectations.NAME}.
  *   <li>{@code dimensions}: each dimension's key columns are event columns, its columns are new and
- *       orderable, and (given the lake) its table exists and has them all; {@code enrichment-join}:
- *       a pipeline with dimensions has a sliced form (the only path that joins as of each event's
+ *       orderable, and (given the lake) its table exists and has them all, or, when it does not
+ *       exist yet, its seed's rows fit them ({@link DimensionSeed}); {@code enrichment-join}: a
+ *       pipeline with dimensions has a sliced form (the only path that joins as of each event's
  *       time, see {@link AsOfJoin}).
  *   <li>{@code upstream-columns}: for a pipeline that reads a pipeline ({@code source.pipeline}),
  *       each column of {@code source.schema} is a column of the upstream's result, of that type.
@@ -221,17 +222,32 @@ public final class PipelineValidator {
         columns.add(f.name());
       }
       if (lake != null) {
-        checkDimensionTable(spec, d, problems);
+        checkDimensionTable(spec, d, decoded, problems);
       }
     }
   }
 
   private void checkDimensionTable(
-      PipelineSpec spec, DimensionSpec d, List<ConfigProblem> problems) {
+      PipelineSpec spec, DimensionSpec d, StructType decoded, List<ConfigProblem> problems) {
     String path = lake + "/" + d.path();
     String pathKey = "[dimensions] " + ConfigKeys.dimensionKey(d.name(), ConfigKeys.DIMENSION_PATH);
     StructType table;
     try {
+      if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path) && d.seed().isPresent()) {
+        // The first run creates the table from the seed: its rows must fit.
+        if (List.of(decoded.fieldNames()).containsAll(d.key())) {
+          try {
+            DimensionSeed.read(d.seed().get(), DimensionSeed.schema(d, decoded));
+          } catch (IllegalArgumentException e) {
+            problems.add(
+                new ConfigProblem(
+                    spec.file(),
+                    "[dimensions] " + ConfigKeys.dimensionKey(d.name(), ConfigKeys.DIMENSION_SEED),
+                    e.getMessage()));
+          }
+        }
+        return;
+      }
       if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
         problems.add(
             new ConfigProblem(

@@ -49,14 +49,23 @@ public final class DimensionTables {
   public Dataset<Row> enrich(PipelineSpec spec, Dataset<Row> events, long fromMs) {
     Dataset<Row> out = events;
     for (DimensionSpec d : spec.dimensions()) {
-      out = AsOfJoin.join(out, spec.source().eventTimeColumn(), d, versions(d, fromMs));
+      out = AsOfJoin.join(out, spec.source().eventTimeColumn(), d, versions(spec, d, fromMs));
     }
     return out;
   }
 
-  /** The versions of {@code dimension} in force at some time at or after {@code fromMs}. */
-  List<AsOfJoin.Version> versions(DimensionSpec dimension, long fromMs) {
+  /**
+   * The versions of {@code dimension} in force at some time at or after {@code fromMs}. A seeded
+   * dimension without a table yet (only {@code explain} reads it before the run creates it) is its
+   * seed, as the version 0 the run will create.
+   */
+  List<AsOfJoin.Version> versions(PipelineSpec spec, DimensionSpec dimension, long fromMs) {
     String path = config.dimensionPath(dimension);
+    if (dimension.seed().isPresent() && !DeltaTable.isDeltaTable(spark, path)) {
+      return List.of(
+          new AsOfJoin.Version(
+              0, Long.MIN_VALUE, Long.MAX_VALUE, DimensionSeeds.rows(spark, spec, dimension)));
+    }
     List<long[]> commits = commits(spark, path);
     List<AsOfJoin.Version> out = new ArrayList<>();
     for (int i = 0; i < commits.size(); i++) {

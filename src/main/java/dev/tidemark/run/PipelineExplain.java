@@ -215,7 +215,11 @@ public final class PipelineExplain {
               + " (read, as of each event's time, joined on "
               + d.key()
               + "): "
-              + config.dimensionPath(d));
+              + config.dimensionPath(d)
+              + (d.seed().isPresent()
+                      && !io.delta.tables.DeltaTable.isDeltaTable(spark, config.dimensionPath(d))
+                  ? " (no table yet: the first run creates it from the seed " + d.seed().get() + ")"
+                  : ""));
     }
     t.add("metrics table: " + config.metricsPath());
     t.add("lake manifest (this pipeline's entry): " + LakeManifest.path(config, spec.name()));

@@ -10,7 +10,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * A loaded configuration and the SparkSession built from it, with the progress listener registered.
- * Opening it validates the selected pipelines, so no query starts for a bad one.
+ * Opening it validates the selected pipelines, so no query starts for a bad one, then creates their
+ * seeded dimension tables that do not exist yet ({@link DimensionSeeds}).
  */
 public record PipelineRuntime(
     TidemarkConfig config,
@@ -23,6 +24,7 @@ public record PipelineRuntime(
       TidemarkConfig config, String appName, List<PipelineSpec> pipelines) {
     SparkSession spark = SparkSessionFactory.create(config, appName);
     new PipelineValidator(spark, config).validateAll(pipelines);
+    DimensionSeeds.createMissing(spark, config, pipelines);
     MetricsRecorder metrics = new MetricsRecorder(spark, config.metricsPath());
     spark.streams().addListener(metrics);
     ConsumerGroupOffsets offsets = null;
