@@ -81,7 +81,7 @@ class SampleDimensionsTest {
                 + ": [dimensions] dimensions.pages.seed: seed "
                 + seed
                 + ", line 3: has 1 fields, the header 2: /products/1"),
-        new PipelineValidator(TestSpark.session(), config.lake())
+        new PipelineValidator(TestSpark.session(), config)
             .check(spec).stream().map(ConfigProblem::toString).toList());
 
     Files.delete(seed);
