@@ -259,11 +259,13 @@ public final class BenchCommand implements Callable<Integer> {
       // Bookkeeping only; offsets committed for lag tools would add a consumer per pipeline.
       TidemarkConfig config = conf.load(withLake(base, work.resolve("base")));
       PipelineSpec spec = config.select(List.of(pipeline)).get(0);
-      if (!DataProcess.GENERATOR.equals(spec.generator())) {
+      if (!DataProcess.PIPELINE_GENERATOR.equals(spec.generator())) {
         throw new IllegalArgumentException(
-            "the bench generates "
+            "the bench sends "
                 + DataProcess.GENERATOR
-                + " events only; pipeline "
+                + " events, for pipelines of demo.generator '"
+                + DataProcess.PIPELINE_GENERATOR
+                + "' only; pipeline "
                 + pipeline
                 + " declares demo.generator '"
                 + spec.generator()

@@ -39,6 +39,12 @@ public final class DataProcess {
    */
   static final String GENERATOR = "card-transactions-bench";
 
+  /**
+   * The generator a benchmarked pipeline declares ({@code demo.generator}): {@link #GENERATOR}
+   * sends events of its shape (the same fields), with the keys and times the bench has always used.
+   */
+  static final String PIPELINE_GENERATOR = "card-transactions";
+
   private DataProcess() {}
 
   public static void main(String[] args) throws Exception {
