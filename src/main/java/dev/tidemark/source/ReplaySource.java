@@ -22,6 +22,11 @@ public enum ReplaySource {
    */
   UPSTREAM;
 
+  /** The sources a backfill of a pipeline reading Kafka topics can read: Kafka and bronze. */
+  public static List<ReplaySource> ofTopics() {
+    return List.of(KAFKA, BRONZE);
+  }
+
   public Dataset<Row> read(
       SparkSession spark, TidemarkConfig config, PipelineSpec spec, Instant from, Instant to) {
     return switch (this) {

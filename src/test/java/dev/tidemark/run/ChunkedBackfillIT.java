@@ -76,7 +76,7 @@ class ChunkedBackfillIT {
         .awaitTermination();
 
     WindowRange range = new WindowRange(FROM, TO, pipeline.window());
-    for (ReplaySource source : ReplaySource.values()) {
+    for (ReplaySource source : ReplaySource.ofTopics()) {
       PipelineSpec whole = TestLake.variant(pipeline, "whole-" + source.label(), OutputMode.UPDATE);
       PipelineSpec chunked =
           TestLake.variant(pipeline, "chunked-" + source.label(), OutputMode.UPDATE);

@@ -112,7 +112,7 @@ class KafkaMetadataIT {
 
     // and a backfill from Kafka and one from bronze write the same rows.
     WindowRange range = new WindowRange(T, T.plus(Duration.ofMinutes(5)), pipeline.window());
-    for (ReplaySource source : ReplaySource.values()) {
+    for (ReplaySource source : ReplaySource.ofTopics()) {
       PipelineSpec backfill =
           TestLake.variant(pipeline, "meta-backfill-" + source.label(), OutputMode.UPDATE);
       new BackfillRunner(spark, config, source).run(backfill, range);
