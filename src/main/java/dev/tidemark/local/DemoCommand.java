@@ -67,6 +67,14 @@ public final class DemoCommand implements Callable<Integer> {
           "Hours of event time to generate, ending at the last full hour (default ${DEFAULT-VALUE}).")
   int hours;
 
+  @Option(
+      names = "--batches",
+      defaultValue = "" + DemoPlan.BATCHES,
+      description =
+          "Micro-batches each stream reads its topic in (default ${DEFAULT-VALUE}); fewer is"
+              + " faster, more gives the pipeline-health notebook a longer series.")
+  int batches;
+
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
@@ -119,7 +127,8 @@ public final class DemoCommand implements Callable<Integer> {
       List<RunningPipeline> running = new ArrayList<>();
       for (PipelineSpec spec : pipelines) {
         running.add(
-            streams.start(DemoPlan.inBatches(spec, events), TriggerSpec.availableNowTrigger()));
+            streams.start(
+                DemoPlan.inBatches(spec, events, batches), TriggerSpec.availableNowTrigger()));
       }
       List<String> topics = BronzeIngest.topicsOf(config, pipelines);
       RunningBronze bronze =
@@ -132,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
           .printf(
               "streaming %d pipelines (about %d micro-batches each)%s until caught up...%n",
               running.size(),
-              DemoPlan.BATCHES,
+              batches,
               config.bronze().enabled() ? " and the bronze ingest of " + topics : "");
       for (RunningPipeline r : running) {
         r.awaitTermination();

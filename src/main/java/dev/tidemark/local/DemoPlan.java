@@ -50,17 +50,20 @@ public record DemoPlan(
     return new DemoPlan(List.copyOf(run), List.copyOf(skipped), List.copyOf(downstream));
   }
 
-  /** Micro-batches the demo's streams read their topics in. */
+  /** Micro-batches the demo's streams read their topics in, unless {@code --batches} says. */
   public static final int BATCHES = 8;
 
   /**
-   * The pipeline reading a topic of {@code events} records in about {@link #BATCHES} micro-batches
+   * The pipeline reading a topic of {@code events} records in about {@code batches} micro-batches
    * ({@code maxOffsetsPerTrigger}, never more than it declares), so that the demo lake holds a
    * series of batches to look at (rates, rows and lag per batch in the pipeline-health notebook)
    * rather than one catch-up batch. Each batch costs a few seconds.
    */
-  public static PipelineSpec inBatches(PipelineSpec spec, int events) {
-    long perBatch = Math.max(1, (events + BATCHES - 1) / BATCHES);
+  public static PipelineSpec inBatches(PipelineSpec spec, int events, int batches) {
+    if (batches < 1) {
+      throw new IllegalArgumentException("--batches must be at least 1, was " + batches);
+    }
+    long perBatch = Math.max(1, (events + batches - 1) / batches);
     String declared = spec.source().options().get("maxOffsetsPerTrigger");
     if (declared != null) {
       perBatch = Math.min(perBatch, Long.parseLong(declared.trim()));

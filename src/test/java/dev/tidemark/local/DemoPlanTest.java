@@ -57,11 +57,14 @@ class DemoPlanTest {
         cards.withSource(cards.source().withOptions(Map.of("maxOffsetsPerTrigger", "100")));
 
     assertEquals(
-        "2500", DemoPlan.inBatches(cards, 20_000).source().options().get("maxOffsetsPerTrigger"));
+        "2500",
+        DemoPlan.inBatches(cards, 20_000, 8).source().options().get("maxOffsetsPerTrigger"));
     assertEquals(
-        "375", DemoPlan.inBatches(cards, 3000).source().options().get("maxOffsetsPerTrigger"));
+        "375", DemoPlan.inBatches(cards, 3000, 8).source().options().get("maxOffsetsPerTrigger"));
     assertEquals(
-        "100", DemoPlan.inBatches(tiny, 20_000).source().options().get("maxOffsetsPerTrigger"));
-    assertEquals(cards.source().topics(), DemoPlan.inBatches(cards, 3000).source().topics());
+        "100", DemoPlan.inBatches(tiny, 20_000, 8).source().options().get("maxOffsetsPerTrigger"));
+    assertEquals(
+        "600", DemoPlan.inBatches(cards, 3000, 5).source().options().get("maxOffsetsPerTrigger"));
+    assertEquals(cards.source().topics(), DemoPlan.inBatches(cards, 3000, 8).source().topics());
   }
 }
