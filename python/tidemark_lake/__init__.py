@@ -14,7 +14,7 @@ Environment variables (all optional):
   TIDEMARK_LAKE     lake root: a local path, file:/..., or s3a://bucket/prefix
                     (default: target/tidemark-lake of the checkout, what `scripts/tidemark demo` writes)
   TIDEMARK_HOME     the Tidemark checkout (default: found from the working folder or this file);
-                    relative lake paths and the PySpark jars (target/classpath.txt) are taken from it
+                    relative lake paths and the PySpark jars (core/target/classpath.txt) are taken from it
   TIDEMARK_FIGURES  folder the notebooks save their PNG figures to (default: target/notebook-figures)
   AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION
                     used when the lake is on S3 (MinIO or AWS); never printed
@@ -53,7 +53,7 @@ METRICS_TABLE = "_metrics/streaming"
 MANIFEST_DIR = "_tidemark/pipelines"
 LEGACY_MANIFEST = "_tidemark/pipelines.json"
 
-# Jars PySpark does not bundle, taken from the pipeline's own Maven classpath (target/classpath.txt,
+# Jars PySpark does not bundle, taken from the pipeline's own Maven classpath (core/target/classpath.txt,
 # written by the build) so that notebooks read the lake with exactly the Delta the pipeline writes
 # it with. Matched as Maven repository paths (group/artifact/).
 DELTA_JARS = (
@@ -309,17 +309,17 @@ def _java_options() -> list[str]:
 def spark_jars() -> list[str]:
     """The Delta jars (plus the s3a ones for an S3 lake) from the pipeline's Maven classpath.
 
-    Read from target/classpath.txt, which every build of the project writes, else from the copy
+    Read from core/target/classpath.txt, which every build of the project writes, else from the copy
     that scripts/notebook-test keeps in the venv (<venv>/tidemark-classpath.txt, survives mvn clean).
     """
     import sys
 
-    candidates = [REPO_ROOT / "target" / "classpath.txt", Path(sys.prefix) / "tidemark-classpath.txt"]
+    candidates = [REPO_ROOT / "core" / "target" / "classpath.txt", Path(sys.prefix) / "tidemark-classpath.txt"]
     source = next((c for c in candidates if c.is_file()), None)
     if source is None:
         raise FileNotFoundError(
             "no Maven classpath for Delta: build the project once (scripts/tidemark --help or "
-            "scripts/notebook-test --setup-only) so that target/classpath.txt exists"
+            "scripts/notebook-test --setup-only) so that core/target/classpath.txt exists"
         )
     wanted = DELTA_JARS + (S3A_JARS if is_s3() else ())
     jars = [
