@@ -220,17 +220,12 @@ final class BackfillCommand implements Callable<Integer> {
    * an append-mode downstream stream has not closed are left to a later backfill, and named.
    */
   private void downstream(TidemarkConfig config, PipelineSpec spec, WindowRange range) {
+    if (!cascade) {
+      DownstreamNotice.print(output.out(), config, spec, "backfill", List.of(range));
+      return;
+    }
     for (PipelineSpec reader : PipelineChain.readersOf(config.pipelines(), spec.name())) {
-      WindowRange next = range.downstreamOf(reader.source().eventTimeColumn(), reader.window());
-      if (!cascade) {
-        output
-            .out()
-            .printf(
-                "next: pipeline %s reads %s, and its stream skips this backfill's rewrite:"
-                    + " tidemark backfill -p %s --from %s --to %s%n",
-                reader.name(), spec.name(), reader.name(), next.from(), next.to());
-        continue;
-      }
+      WindowRange next = DownstreamNotice.nextFor(reader, range);
       Optional<WindowRange> closed = Optional.of(next);
       if (reader.sink().outputMode() == OutputMode.APPEND) {
         Instant watermark =

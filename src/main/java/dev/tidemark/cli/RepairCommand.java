@@ -94,6 +94,14 @@ final class RepairCommand implements Callable<Integer> {
               r.rowsWritten(),
               config.tablePath(spec),
               plan.deferredRecords());
+      if (!dryRun) {
+        DownstreamNotice.print(
+            output.out(),
+            config,
+            spec,
+            "repair",
+            plan.ranges().stream().map(RepairPlan.Range::windows).toList());
+      }
     }
     return 0;
   }

@@ -68,6 +68,9 @@ final class ResetCommand implements Callable<Integer> {
               config.tablePath(spec),
               o.startingOffsets(),
               o.watermark());
+      if (o.rebuilt() != null) {
+        DownstreamNotice.print(output.out(), config, spec, "reset", List.of(o.rebuilt()));
+      }
     }
     return 0;
   }
