@@ -87,18 +87,17 @@ public final class TestLake {
    */
   public static PipelineSpec variant(PipelineSpec spec, String name, OutputMode mode) {
     SinkSpec k = spec.sink();
-    return new PipelineSpec(
-        name,
-        spec.description(),
-        spec.file(),
-        spec.source(),
-        spec.sql(),
-        spec.sqlFile(),
-        spec.window(),
-        new SinkSpec(
-            k.table(), "gold/" + name, k.partitionBy(), k.keys(), mode, k.trigger(), k.zorderBy()),
-        spec.generator(),
-        spec.expectations(),
-        spec.dimensions());
+    return spec.toBuilder()
+        .name(name)
+        .sink(
+            new SinkSpec(
+                k.table(),
+                "gold/" + name,
+                k.partitionBy(),
+                k.keys(),
+                mode,
+                k.trigger(),
+                k.zorderBy()))
+        .build();
   }
 }

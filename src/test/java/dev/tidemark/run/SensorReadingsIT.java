@@ -190,17 +190,7 @@ class SensorReadingsIT extends SamplePipelineContract {
     assertEquals(List.of(), validator.check(hourly));
     SourceSpec s = hourly.source();
     SourceSpec intReadings =
-        new SourceSpec(
-            s.topics(),
-            s.format(),
-            s.schemaDdl().replace("readings BIGINT", "readings INT"),
-            s.eventTimeColumn(),
-            s.watermarkDelay(),
-            s.options(),
-            s.maxEventTimeAhead(),
-            null,
-            null,
-            s.pipeline());
+        s.toBuilder().schemaDdl(s.schemaDdl().replace("readings BIGINT", "readings INT")).build();
     List<ConfigProblem> problems = validator.check(hourly.withSource(intReadings));
     assertEquals(1, problems.size(), problems.toString());
     assertEquals("[upstream-columns] source.schema", problems.get(0).key());
