@@ -156,7 +156,6 @@ public final class BackfillRunner {
           journal.doneCount(),
           chunks.size());
     }
-    List<Chunk> outcomes = new ArrayList<>();
     // Chunks to do: read and decode the whole range once, then write each chunk from it.
     Dataset<Row> events = null;
     Instant reach = null;
@@ -164,34 +163,26 @@ public final class BackfillRunner {
       reach = eventTimeTo(spec, range);
       events = events(spec, range, reach).persist(StorageLevel.MEMORY_AND_DISK());
     }
+    Dataset<Row> read = events;
+    Instant readReach = reach;
     try {
-      for (int i = 0; i < chunks.size(); i++) {
-        WindowRange c = chunks.get(i);
-        Chunk outcome;
-        if (journal.isDone(c)) {
-          outcome = new Chunk(i + 1, chunks.size(), c, null);
-        } else {
-          long started = System.nanoTime();
-          outcome =
-              new Chunk(
-                  i + 1,
-                  chunks.size(),
-                  c,
-                  events == null
-                      ? run(spec, c)
-                      : write(spec, c, events, chunkEventTimeTo(spec, c, reach), started));
-          journal.markDone(c);
-        }
-        outcomes.add(outcome);
-        progress.accept(outcome);
-      }
+      return journal.runChunks(
+          chunks,
+          i ->
+              read == null
+                  ? run(spec, chunks.get(i))
+                  : write(
+                      spec,
+                      chunks.get(i),
+                      read,
+                      chunkEventTimeTo(spec, chunks.get(i), readReach),
+                      System.nanoTime()),
+          progress);
     } finally {
       if (events != null) {
         events.unpersist();
       }
     }
-    journal.finish();
-    return outcomes;
   }
 
   /** The journal of a backfill of {@code range} in chunks of {@code chunkSize} (null: whole). */

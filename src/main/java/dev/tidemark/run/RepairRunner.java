@@ -18,7 +18,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -185,27 +184,11 @@ public final class RepairRunner {
         BackfillJournal.open(
             fs, LakeFileSystem.bookkeeping(config, "repairs", spec.name(), "journal"));
     BackfillRunner backfill = new BackfillRunner(spark, config, ReplaySource.BRONZE);
-    List<BackfillRunner.Chunk> chunks = new ArrayList<>();
     List<RepairPlan.Range> ranges = plan.ranges();
-    for (int i = 0; i < ranges.size(); i++) {
-      RepairPlan.Range r = ranges.get(i);
-      BackfillRunner.Chunk chunk;
-      if (journal.isDone(r.windows())) {
-        chunk = new BackfillRunner.Chunk(i + 1, ranges.size(), r.windows(), null);
-      } else {
-        chunk =
-            new BackfillRunner.Chunk(
-                i + 1,
-                ranges.size(),
-                r.windows(),
-                backfill.run(spec, r.windows(), r.arrivalUntil()));
-        journal.markDone(r.windows());
-      }
-      chunks.add(chunk);
-      progress.accept(chunk);
-    }
-    journal.finish();
-    return chunks;
+    return journal.runChunks(
+        ranges.stream().map(RepairPlan.Range::windows).toList(),
+        i -> backfill.run(spec, ranges.get(i).windows(), ranges.get(i).arrivalUntil()),
+        progress);
   }
 
   /**
