@@ -162,25 +162,17 @@ final class StreamCommand implements Callable<Integer> {
       throw e;
     }
     RunningBronze bronze = started;
-    Thread stopper =
-        new Thread(
-            () -> {
-              bronze.stop();
-              running.forEach(StreamCommand::stopQuietly);
-            });
-    Runtime.getRuntime().addShutdownHook(stopper);
-    try (StatusLinePrinter status =
-        StatusLinePrinter.start(runtime.spark(), output.out(), statusEvery)) {
+    try (StopOnExit stop =
+            StopOnExit.register(
+                () -> {
+                  bronze.stop();
+                  running.forEach(StreamCommand::stopQuietly);
+                });
+        StatusLinePrinter status =
+            StatusLinePrinter.start(runtime.spark(), output.out(), statusEvery)) {
       List<LakeLock> held = new ArrayList<>(locks);
       held.addAll(bronze.locks());
       awaitAll(runtime, running, bronze, held);
-    } finally {
-      stopper.run();
-      try {
-        Runtime.getRuntime().removeShutdownHook(stopper);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it stopped the queries
-      }
     }
     for (RunningPipeline r : running) {
       output.out().println(TableSummary.of(runtime.spark(), config, r.spec()).render());
