@@ -8,6 +8,7 @@ import dev.tidemark.pipeline.PipelineValidator;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.run.BackfillRunner;
 import dev.tidemark.run.LakeFileSystem;
+import dev.tidemark.run.LakeLayout;
 import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.run.SparkSessionFactory;
@@ -149,7 +150,7 @@ final class BackfillCommand implements Callable<Integer> {
     try (LakeLock lock =
             LakeLock.acquire(
                 LakeFileSystem.of(config),
-                LakeFileSystem.bookkeeping(config, "locks", name + ".backfill"),
+                LakeLayout.of(config).rewriteLock(name),
                 "backfill " + name + " " + range);
         PipelineRuntime runtime =
             PipelineRuntime.open(config, "tidemark-backfill-" + name, List.of(spec))) {

@@ -6,6 +6,7 @@ import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.run.BronzeIngest;
 import dev.tidemark.run.LakeFileSystem;
+import dev.tidemark.run.LakeLayout;
 import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.run.QueryGroup;
@@ -110,7 +111,7 @@ final class StreamCommand implements Callable<Integer> {
         locks.add(
             LakeLock.acquire(
                 fs,
-                LakeFileSystem.bookkeeping(config, "locks", "stream", spec.name()),
+                LakeLayout.of(config).streamLock(spec.name()),
                 "stream of pipeline " + spec.name(),
                 "stream of pipeline '" + spec.name() + "'",
                 "One process streams a pipeline: stop the other one first, or run this one with"

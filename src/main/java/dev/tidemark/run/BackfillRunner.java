@@ -194,8 +194,7 @@ public final class BackfillRunner {
             + "-"
             + (chunkSize == null ? "whole" : Long.toString(chunkSize.toSeconds()));
     return BackfillJournal.open(
-        LakeFileSystem.of(config),
-        LakeFileSystem.bookkeeping(config, "backfills", spec.name(), key));
+        LakeFileSystem.of(config), LakeLayout.of(config).backfillJournal(spec.name(), key));
   }
 
   /**

@@ -67,7 +67,7 @@ public final class BronzeIngest {
         locks.add(
             LakeLock.acquire(
                 LakeFileSystem.of(config),
-                LakeFileSystem.bookkeeping(config, "locks", "bronze", topic + ".ingest"),
+                LakeLayout.of(config).bronzeLock(topic),
                 "bronze ingest of " + topic,
                 "bronze ingest of topic '" + topic + "'",
                 "One process ingests a topic: stop the other one, or run this one with --set"

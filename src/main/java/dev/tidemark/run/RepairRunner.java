@@ -113,10 +113,8 @@ public final class RepairRunner {
     }
     FileSystem fs = LakeFileSystem.of(config);
     RepairBookmark bookmark =
-        new RepairBookmark(
-            fs, LakeFileSystem.bookkeeping(config, "repairs", spec.name(), "bookmark"));
-    RepairBookmark planFile =
-        new RepairBookmark(fs, LakeFileSystem.bookkeeping(config, "repairs", spec.name(), "plan"));
+        new RepairBookmark(fs, LakeLayout.of(config).repairBookmark(spec.name()));
+    RepairBookmark planFile = new RepairBookmark(fs, LakeLayout.of(config).repairPlan(spec.name()));
     Map<String, Long> from = bookmark.read();
     Map<String, Long> until = planFile.read();
     if (until.isEmpty()) {
@@ -181,8 +179,7 @@ public final class RepairRunner {
   private List<BackfillRunner.Chunk> recompute(
       PipelineSpec spec, RepairPlan plan, FileSystem fs, Consumer<BackfillRunner.Chunk> progress) {
     BackfillJournal journal =
-        BackfillJournal.open(
-            fs, LakeFileSystem.bookkeeping(config, "repairs", spec.name(), "journal"));
+        BackfillJournal.open(fs, LakeLayout.of(config).repairJournal(spec.name()));
     BackfillRunner backfill = new BackfillRunner(spark, config, ReplaySource.BRONZE);
     List<RepairPlan.Range> ranges = plan.ranges();
     return journal.runChunks(
