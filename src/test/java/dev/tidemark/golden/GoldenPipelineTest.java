@@ -2,7 +2,10 @@ package dev.tidemark.golden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tidemark.SamplePipelines;
 import dev.tidemark.TestSpark;
+import dev.tidemark.config.ConfigKeys;
+import dev.tidemark.config.ConfigLoader;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.EventDecoder;
@@ -17,12 +20,15 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,24 +39,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ({@link EventDecoder}, then {@link BackfillRunner#windowRows}: the stream's sliced path where the
  * SQL has one), and compared with the exact rows written by hand beside them: the good events
  * ({@code expected-events.txt}), the rejected records with their reasons ({@code
- * expected-quarantine.txt}) and the gold rows of the golden range ({@code expected-gold.txt}). The
- * README there says how each expected row follows from the inputs.
+ * expected-quarantine.txt}) and the gold rows of the golden range ({@code expected-gold.txt}).
+ * Comments in the expected files (and the README there) say how each expected row follows from the
+ * inputs; every expected row was written by hand from the inputs, none computed by a program.
  *
  * <p>Input lines are {@code KAFKA_TIMESTAMP | VALUE}, the value's bytes as text (nothing after the
  * bar: an empty value); the records are partition 0, offsets 0, 1, ... in file order. Lines
  * starting with {@code #} and blank lines are comments, in every file.
  */
 class GoldenPipelineTest {
-  static final StructType KAFKA =
-      new StructType()
-          .add("key", DataTypes.BinaryType)
-          .add("value", DataTypes.BinaryType)
-          .add("topic", DataTypes.StringType)
-          .add("partition", DataTypes.IntegerType)
-          .add("offset", DataTypes.LongType)
-          .add("timestamp", DataTypes.TimestampType)
-          .add("timestampType", DataTypes.IntegerType)
-          .add(KafkaMetadata.HEADERS, KafkaMetadata.TYPE.apply(KafkaMetadata.HEADERS).dataType());
+  /** Kafka records with headers: the columns of the Kafka metadata, and the value. */
+  static final StructType KAFKA = KafkaMetadata.TYPE.add("value", DataTypes.BinaryType);
 
   @ParameterizedTest(name = "{0}: window starts [{1}, {2})")
   @CsvSource({
@@ -62,11 +61,68 @@ class GoldenPipelineTest {
       String pipeline, Instant from, Instant to) throws IOException {
     TidemarkConfig config = TestSpark.localConfig();
     PipelineSpec spec = config.pipeline(pipeline).orElseThrow();
-    Path dir = TestSpark.projectDir().resolve("src/test/resources/golden/" + pipeline);
+    Path dir = dir(pipeline);
+    assertGolden(
+        config,
+        spec,
+        records(dir.resolve("input.txt"), spec),
+        new WindowRange(from, to, spec.window()),
+        "offset");
+  }
+
+  /**
+   * sensor-hourly reads sensor-readings' table (D39): its golden input is rows of that table, one
+   * JSON object a line in {@code input.jsonl} (columns left out are NULL), and a rejected row is
+   * quarantined as its JSON, without Kafka coordinates (the expected file names its device).
+   */
+  @Test
+  void sensorHourlyTurnsTheGoldenUpstreamRowsIntoExactlyTheExpectedRows() throws IOException {
+    TidemarkConfig config =
+        ConfigLoader.load(
+            TestSpark.projectDir().resolve("conf/local.conf"),
+            Map.of(
+                ConfigKeys.PIPELINES_DIR,
+                SamplePipelines.copy(SamplePipelines.CHAIN, "-golden").toString()));
+    PipelineSpec spec = config.pipeline("sensor-hourly").orElseThrow();
+    Dataset<Row> upstreamRows =
+        TestSpark.session()
+            .read()
+            .schema(
+                "device_id STRING, window_start TIMESTAMP, window_end TIMESTAMP, window_date DATE,"
+                    + " readings BIGINT, min_reading DOUBLE, max_reading DOUBLE, avg_reading"
+                    + " DOUBLE, p95_reading DOUBLE, max_delay_ms BIGINT")
+            .json(dir("sensor-hourly").resolve("input.jsonl").toString());
+    assertGolden(
+        config,
+        spec,
+        upstreamRows,
+        new WindowRange(
+            Instant.parse("2026-03-01T12:00:00Z"),
+            Instant.parse("2026-03-01T14:00:00Z"),
+            spec.window()),
+        "get_json_object(CAST(value AS STRING), '$.device_id')");
+  }
+
+  private static Path dir(String pipeline) {
+    return TestSpark.projectDir().resolve("src/test/resources/golden/" + pipeline);
+  }
+
+  /**
+   * Decodes {@code raw} and computes the windows starting in {@code range} as the backfill does,
+   * and compares the good events, the rejected records ({@code quarantineKey} and the reason) and
+   * the gold rows with the expected files of the pipeline's golden folder.
+   */
+  private static void assertGolden(
+      TidemarkConfig config,
+      PipelineSpec spec,
+      Dataset<Row> raw,
+      WindowRange range,
+      String quarantineKey)
+      throws IOException {
+    Path dir = dir(spec.name());
     EventDecoder decoder = EventDecoder.of(spec);
-    Dataset<Row> decoded = decoder.decode(records(dir.resolve("input.txt"), spec));
+    Dataset<Row> decoded = decoder.decode(raw);
     Dataset<Row> events = decoder.accepted(decoded);
-    WindowRange range = new WindowRange(from, to, spec.window());
 
     assertEquals(
         expected(dir.resolve("expected-events.txt")),
@@ -74,7 +130,8 @@ class GoldenPipelineTest {
         "good events");
     assertEquals(
         expected(dir.resolve("expected-quarantine.txt")),
-        TestSpark.rows(decoder.rejected(decoded).select("offset", EventDecoder.REASON_COLUMN)),
+        TestSpark.rows(
+            decoder.rejected(decoded).selectExpr(quarantineKey, EventDecoder.REASON_COLUMN)),
         "rejected records and their reasons");
     assertEquals(
         expected(dir.resolve("expected-gold.txt")),
@@ -92,7 +149,7 @@ class GoldenPipelineTest {
   /** The declared event columns after the first: the events without the Kafka metadata. */
   private static String[] rest(EventDecoder decoder) {
     String[] names = decoder.schema().fieldNames();
-    return java.util.Arrays.copyOfRange(names, 1, names.length);
+    return Arrays.copyOfRange(names, 1, names.length);
   }
 
   /** The golden records of {@code file} as Kafka records of the pipeline's first topic. */
@@ -107,13 +164,13 @@ class GoldenPipelineTest {
       rows.add(
           RowFactory.create(
               null,
-              value.getBytes(StandardCharsets.UTF_8),
+              List.of(),
               spec.source().topics().get(0),
               0,
               (long) rows.size(),
               Timestamp.from(Instant.parse(line.substring(0, bar).strip())),
               0,
-              List.of()));
+              value.getBytes(StandardCharsets.UTF_8)));
     }
     return TestSpark.session().createDataFrame(rows, KAFKA);
   }
