@@ -92,12 +92,11 @@ public final class BronzeIngest {
         new DeltaAppendSink()
             .start(
                 records,
-                new StreamTarget(
+                StreamTarget.append(
                     QUERY_PREFIX + topic,
                     path,
                     checkpoint,
                     trigger,
-                    List.of(),
                     List.of(BronzeRecords.INGEST_DATE)));
     LOG.info("bronze ingest {} -> {} (trigger {})", topic, path, trigger);
     return query;
