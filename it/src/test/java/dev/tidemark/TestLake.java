@@ -36,6 +36,19 @@ public final class TestLake {
             .resolve(
                 "target/test-lakes/" + name + "-" + UUID.randomUUID().toString().substring(0, 8))
             .toString();
+    return at(lake, broker, pipelinesDir);
+  }
+
+  /**
+   * A fresh lake (and its checkpoints) on s3a://, in the test S3 server, with the shared session's
+   * s3a settings pointed at that server; otherwise as {@link #fresh(String, EmbeddedKafka, Path)}.
+   */
+  public static TidemarkConfig freshOnS3(String name, EmbeddedKafka broker, Path pipelinesDir) {
+    TestS3.configure(TestSpark.session().sparkContext().hadoopConfiguration());
+    return at(TestS3.freshPrefix(name), broker, pipelinesDir);
+  }
+
+  private static TidemarkConfig at(String lake, EmbeddedKafka broker, Path pipelinesDir) {
     return ConfigLoader.load(
         TestSpark.projectDir().resolve("conf/local.conf"),
         Map.of(
@@ -74,18 +87,17 @@ public final class TestLake {
    */
   public static PipelineSpec variant(PipelineSpec spec, String name, OutputMode mode) {
     SinkSpec k = spec.sink();
-    return new PipelineSpec(
-        name,
-        spec.description(),
-        spec.file(),
-        spec.source(),
-        spec.sql(),
-        spec.sqlFile(),
-        spec.window(),
-        new SinkSpec(
-            k.table(), "gold/" + name, k.partitionBy(), k.keys(), mode, k.trigger(), k.zorderBy()),
-        spec.generator(),
-        spec.expectations(),
-        spec.dimensions());
+    return spec.toBuilder()
+        .name(name)
+        .sink(
+            new SinkSpec(
+                k.table(),
+                "gold/" + name,
+                k.partitionBy(),
+                k.keys(),
+                mode,
+                k.trigger(),
+                k.zorderBy()))
+        .build();
   }
 }

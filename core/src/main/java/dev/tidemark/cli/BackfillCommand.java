@@ -8,6 +8,7 @@ import dev.tidemark.pipeline.PipelineValidator;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.run.BackfillRunner;
 import dev.tidemark.run.LakeFileSystem;
+import dev.tidemark.run.LakeLayout;
 import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.run.SparkSessionFactory;
@@ -149,7 +150,7 @@ final class BackfillCommand implements Callable<Integer> {
     try (LakeLock lock =
             LakeLock.acquire(
                 LakeFileSystem.of(config),
-                LakeFileSystem.bookkeeping(config, "locks", name + ".backfill"),
+                LakeLayout.of(config).rewriteLock(name),
                 "backfill " + name + " " + range);
         PipelineRuntime runtime =
             PipelineRuntime.open(config, "tidemark-backfill-" + name, List.of(spec))) {
@@ -220,17 +221,12 @@ final class BackfillCommand implements Callable<Integer> {
    * an append-mode downstream stream has not closed are left to a later backfill, and named.
    */
   private void downstream(TidemarkConfig config, PipelineSpec spec, WindowRange range) {
+    if (!cascade) {
+      DownstreamNotice.print(output.out(), config, spec, "backfill", List.of(range));
+      return;
+    }
     for (PipelineSpec reader : PipelineChain.readersOf(config.pipelines(), spec.name())) {
-      WindowRange next = range.downstreamOf(reader.source().eventTimeColumn(), reader.window());
-      if (!cascade) {
-        output
-            .out()
-            .printf(
-                "next: pipeline %s reads %s, and its stream skips this backfill's rewrite:"
-                    + " tidemark backfill -p %s --from %s --to %s%n",
-                reader.name(), spec.name(), reader.name(), next.from(), next.to());
-        continue;
-      }
+      WindowRange next = DownstreamNotice.nextFor(reader, range);
       Optional<WindowRange> closed = Optional.of(next);
       if (reader.sink().outputMode() == OutputMode.APPEND) {
         Instant watermark =

@@ -61,19 +61,11 @@ final class IngestCommand implements Callable<Integer> {
             .start(
                 List.copyOf(topics),
                 availableNow ? TriggerSpec.availableNowTrigger() : config.bronze().trigger());
-    Thread stopper = new Thread(bronze::stop);
-    Runtime.getRuntime().addShutdownHook(stopper);
-    try {
+    try (StopOnExit stop = StopOnExit.register(bronze::stop)) {
       // The first failed query stops the others; the exception names it.
       new QueryGroup(runtime.spark(), QueryGroup.of(List.of(), bronze), bronze.locks()).await();
     } finally {
-      stopper.run();
       runtime.close();
-      try {
-        Runtime.getRuntime().removeShutdownHook(stopper);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it stopped the queries
-      }
     }
     for (String topic : topics) {
       output

@@ -2,19 +2,12 @@ package dev.tidemark.cli;
 
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
-import dev.tidemark.ops.CompactBronze;
 import dev.tidemark.ops.CompactClosedPartitions;
-import dev.tidemark.ops.PipelineStatus;
-import dev.tidemark.ops.StatusReader;
-import dev.tidemark.ops.VacuumGuard;
+import dev.tidemark.ops.MaintainPipeline;
 import dev.tidemark.run.SparkSessionFactory;
-import dev.tidemark.source.PipelineTopics;
-import io.delta.tables.DeltaTable;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -73,69 +66,45 @@ final class MaintainCommand implements Callable<Integer> {
     TidemarkConfig config = target.load();
     PipelineSpec spec = target.in(config);
     SparkSession spark = SparkSessionFactory.create(config, "tidemark-maintain-" + target.name());
-    String path = config.tablePath(spec);
-    VacuumGuard guard = new VacuumGuard(spark, config.slowestReaderLag());
-    List<String> bronzeTopics =
-        noBronze || !config.bronze().enabled()
-            ? List.of()
-            : PipelineTopics.inBronze(spark.sparkContext().hadoopConfiguration(), config, spec)
-                .stream()
-                .filter(t -> DeltaTable.isDeltaTable(spark, config.bronzePath(t)))
-                .toList();
-    if (retain != null) { // refuses with the reason, before any work
-      guard.check(spec.sink().table(), path, retain);
-      for (String topic : bronzeTopics) {
-        guard.check("bronze " + topic, config.bronzePath(topic), retain);
-      }
-    }
-    var out = output.out();
-    if (!noCompact) {
-      Instant wm = watermark;
-      if (wm == null) {
-        PipelineStatus status = new StatusReader(config).read(spec);
-        wm = status.watermark();
-      }
-      if (wm == null) {
-        out.printf(
-            "%s: no watermark recorded yet (run the stream first or pass --watermark); nothing is"
-                + " known to be closed, no compaction%n",
-            target.name());
-      } else {
-        CompactClosedPartitions.Outcome o =
-            new CompactClosedPartitions(spark, config).run(spec, wm, spec.sink().zorderBy());
-        if (o.skipped() != null) {
-          out.printf("%s: compaction skipped: %s%n", target.name(), o.skipped());
-        } else {
-          out.printf(
-              "%s: compacted partitions before %s (watermark %s): %d files -> %d (table version"
-                  + " %d)%n",
-              target.name(), o.closedBefore(), wm, o.filesRemoved(), o.filesAdded(), o.version());
-        }
-      }
-    }
-    if (retain != null) {
-      guard.vacuum(spec.sink().table(), path, retain);
-      out.printf(
-          "%s: vacuumed %s keeping %d hours of history%n", target.name(), path, retain.toHours());
-    }
-    LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    for (String topic : bronzeTopics) {
-      if (!noCompact) {
-        CompactClosedPartitions.Outcome o = new CompactBronze(spark, config).run(topic, today);
-        if (o.skipped() != null) {
-          out.printf("bronze %s: compaction skipped: %s%n", topic, o.skipped());
-        } else {
-          out.printf(
-              "bronze %s: compacted ingest dates before %s: %d files -> %d (table version %d)%n",
-              topic, o.closedBefore(), o.filesRemoved(), o.filesAdded(), o.version());
-        }
-      }
-      if (retain != null) {
-        guard.vacuum("bronze " + topic, config.bronzePath(topic), retain);
-        out.printf("bronze %s: vacuumed keeping %d hours of history%n", topic, retain.toHours());
-      }
-    }
+    PrintWriter out = output.out();
+    new MaintainPipeline(spark, config, spec)
+        .withWatermark(watermark)
+        .withRetention(retain)
+        .withCompaction(!noCompact)
+        .withBronze(!noBronze)
+        .execute(step -> out.println(describe(target.name(), step)));
     out.flush();
     return 0;
+  }
+
+  /** One line per step, as it finishes. */
+  static String describe(String pipeline, MaintainPipeline.Step step) {
+    String who = step.bronze() ? step.table() : pipeline;
+    CompactClosedPartitions.Outcome o = step.compacted();
+    return switch (step.kind()) {
+      case NO_WATERMARK ->
+          who
+              + ": no watermark recorded yet (run the stream first or pass --watermark); nothing is"
+              + " known to be closed, no compaction";
+      case COMPACT ->
+          o.skipped() != null
+              ? who + ": compaction skipped: " + o.skipped()
+              : String.format(
+                  "%s: compacted %s before %s%s: %d files -> %d (table version %d)",
+                  who,
+                  step.bronze() ? "ingest dates" : "partitions",
+                  o.closedBefore(),
+                  step.bronze() ? "" : " (watermark " + step.watermark() + ")",
+                  o.filesRemoved(),
+                  o.filesAdded(),
+                  o.version());
+      case VACUUM ->
+          step.bronze()
+              ? String.format(
+                  "%s: vacuumed keeping %d hours of history", who, step.retained().toHours())
+              : String.format(
+                  "%s: vacuumed %s keeping %d hours of history",
+                  who, step.path(), step.retained().toHours());
+    };
   }
 }

@@ -6,6 +6,7 @@ import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.pipeline.RepairPlan;
 import dev.tidemark.run.BackfillRunner;
 import dev.tidemark.run.LakeFileSystem;
+import dev.tidemark.run.LakeLayout;
 import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.run.RepairRunner;
@@ -53,7 +54,7 @@ final class RepairCommand implements Callable<Integer> {
     try (LakeLock lock =
             LakeLock.acquire(
                 LakeFileSystem.of(config),
-                LakeFileSystem.bookkeeping(config, "locks", target.name() + ".backfill"),
+                LakeLayout.of(config).rewriteLock(target.name()),
                 "repair " + target.name());
         PipelineRuntime runtime =
             PipelineRuntime.open(config, "tidemark-repair-" + target.name(), List.of(spec))) {
@@ -94,6 +95,14 @@ final class RepairCommand implements Callable<Integer> {
               r.rowsWritten(),
               config.tablePath(spec),
               plan.deferredRecords());
+      if (!dryRun) {
+        DownstreamNotice.print(
+            output.out(),
+            config,
+            spec,
+            "repair",
+            plan.ranges().stream().map(RepairPlan.Range::windows).toList());
+      }
     }
     return 0;
   }

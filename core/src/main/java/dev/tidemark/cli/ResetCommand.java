@@ -3,6 +3,7 @@ package dev.tidemark.cli;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.run.LakeFileSystem;
+import dev.tidemark.run.LakeLayout;
 import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.PipelineReset;
 import dev.tidemark.run.PipelineRuntime;
@@ -44,14 +45,14 @@ final class ResetCommand implements Callable<Integer> {
     try (LakeLock stream =
             LakeLock.acquire(
                 fs,
-                LakeFileSystem.bookkeeping(config, "locks", "stream", spec.name()),
+                LakeLayout.of(config).streamLock(spec.name()),
                 "reset of pipeline " + spec.name(),
                 "stream of pipeline '" + spec.name() + "'",
                 "Stop the stream first: a reset moves its checkpoint aside.");
         LakeLock backfill =
             LakeLock.acquire(
                 fs,
-                LakeFileSystem.bookkeeping(config, "locks", spec.name() + ".backfill"),
+                LakeLayout.of(config).rewriteLock(spec.name()),
                 "reset of pipeline " + spec.name());
         PipelineRuntime runtime =
             PipelineRuntime.open(config, "tidemark-reset-" + target.name(), List.of(spec))) {
@@ -68,6 +69,9 @@ final class ResetCommand implements Callable<Integer> {
               config.tablePath(spec),
               o.startingOffsets(),
               o.watermark());
+      if (o.rebuilt() != null) {
+        DownstreamNotice.print(output.out(), config, spec, "reset", List.of(o.rebuilt()));
+      }
     }
     return 0;
   }

@@ -6,6 +6,7 @@ import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.run.BronzeIngest;
 import dev.tidemark.run.LakeFileSystem;
+import dev.tidemark.run.LakeLayout;
 import dev.tidemark.run.LakeLock;
 import dev.tidemark.run.PipelineRuntime;
 import dev.tidemark.run.QueryGroup;
@@ -110,7 +111,7 @@ final class StreamCommand implements Callable<Integer> {
         locks.add(
             LakeLock.acquire(
                 fs,
-                LakeFileSystem.bookkeeping(config, "locks", "stream", spec.name()),
+                LakeLayout.of(config).streamLock(spec.name()),
                 "stream of pipeline " + spec.name(),
                 "stream of pipeline '" + spec.name() + "'",
                 "One process streams a pipeline: stop the other one first, or run this one with"
@@ -162,25 +163,17 @@ final class StreamCommand implements Callable<Integer> {
       throw e;
     }
     RunningBronze bronze = started;
-    Thread stopper =
-        new Thread(
-            () -> {
-              bronze.stop();
-              running.forEach(StreamCommand::stopQuietly);
-            });
-    Runtime.getRuntime().addShutdownHook(stopper);
-    try (StatusLinePrinter status =
-        StatusLinePrinter.start(runtime.spark(), output.out(), statusEvery)) {
+    try (StopOnExit stop =
+            StopOnExit.register(
+                () -> {
+                  bronze.stop();
+                  running.forEach(StreamCommand::stopQuietly);
+                });
+        StatusLinePrinter status =
+            StatusLinePrinter.start(runtime.spark(), output.out(), statusEvery)) {
       List<LakeLock> held = new ArrayList<>(locks);
       held.addAll(bronze.locks());
       awaitAll(runtime, running, bronze, held);
-    } finally {
-      stopper.run();
-      try {
-        Runtime.getRuntime().removeShutdownHook(stopper);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it stopped the queries
-      }
     }
     for (RunningPipeline r : running) {
       output.out().println(TableSummary.of(runtime.spark(), config, r.spec()).render());

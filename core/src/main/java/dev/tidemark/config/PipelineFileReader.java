@@ -103,18 +103,18 @@ final class PipelineFileReader {
     if (!r.problems().isEmpty()) {
       return null;
     }
-    return new PipelineSpec(
-        name,
-        description,
-        file,
-        source,
-        sql,
-        sqlFile,
-        window,
-        sink,
-        generator,
-        expectations,
-        dimensions);
+    return PipelineSpec.builder(name)
+        .description(description)
+        .file(file)
+        .source(source)
+        .sql(sql)
+        .sqlFile(sqlFile)
+        .window(window)
+        .sink(sink)
+        .generator(generator)
+        .expectations(expectations)
+        .dimensions(dimensions)
+        .build();
   }
 
   /**
@@ -335,8 +335,17 @@ final class PipelineFileReader {
     Duration maxAhead =
         r.optionalDuration(SOURCE_MAX_EVENT_TIME_AHEAD)
             .orElse(SourceSpec.DEFAULT_MAX_EVENT_TIME_AHEAD);
-    return new SourceSpec(
-        topics, format, ddl, eventTime, watermark, options, maxAhead, pattern, avro);
+    return SourceSpec.builder()
+        .topics(topics)
+        .format(format)
+        .schemaDdl(ddl)
+        .eventTimeColumn(eventTime)
+        .watermarkDelay(watermark)
+        .options(options)
+        .maxEventTimeAhead(maxAhead)
+        .topicPattern(topics.isEmpty() ? pattern : null) // both given: a problem, reported above
+        .avro(avro)
+        .build();
   }
 
   /**
@@ -378,17 +387,13 @@ final class PipelineFileReader {
       }
     }
     Duration watermark = r.duration(SOURCE_WATERMARK);
-    return new SourceSpec(
-        List.of(),
-        SourceSpec.PIPELINE_FORMAT,
-        ddl,
-        eventTime,
-        watermark,
-        Map.of(),
-        SourceSpec.DEFAULT_MAX_EVENT_TIME_AHEAD,
-        null,
-        null,
-        upstream);
+    return SourceSpec.builder()
+        .format(SourceSpec.PIPELINE_FORMAT)
+        .schemaDdl(ddl)
+        .eventTimeColumn(eventTime)
+        .watermarkDelay(watermark)
+        .pipeline(upstream)
+        .build();
   }
 
   static StructType parseSchema(ConfigReader r, String ddl) {

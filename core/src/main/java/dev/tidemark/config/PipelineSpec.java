@@ -43,147 +43,157 @@ public record PipelineSpec(
     dimensions = dimensions == null ? List.of() : List.copyOf(dimensions);
   }
 
-  /** A pipeline without dimensions. */
-  public PipelineSpec(
-      String name,
-      String description,
-      Path file,
-      SourceSpec source,
-      String sql,
-      Path sqlFile,
-      WindowSpec window,
-      SinkSpec sink,
-      String generator,
-      Map<String, String> expectations) {
-    this(
-        name,
-        description,
-        file,
-        source,
-        sql,
-        sqlFile,
-        window,
-        sink,
-        generator,
-        expectations,
-        List.of());
+  /** A builder of a pipeline named {@code name}; see {@link Builder#build()} for what it needs. */
+  public static Builder builder(String name) {
+    return new Builder().name(name);
   }
 
-  /** A pipeline without expectations. */
-  public PipelineSpec(
-      String name,
-      String description,
-      Path file,
-      SourceSpec source,
-      String sql,
-      Path sqlFile,
-      WindowSpec window,
-      SinkSpec sink,
-      String generator) {
-    this(
-        name,
-        description,
-        file,
-        source,
-        sql,
-        sqlFile,
-        window,
-        sink,
-        generator,
-        Map.of(),
-        List.of());
+  /** A builder holding this pipeline's fields, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .name(name)
+        .description(description)
+        .file(file)
+        .source(source)
+        .sql(sql)
+        .sqlFile(sqlFile)
+        .window(window)
+        .sink(sink)
+        .generator(generator)
+        .expectations(expectations)
+        .dimensions(dimensions);
   }
 
   public PipelineSpec withSource(SourceSpec newSource) {
-    return new PipelineSpec(
-        name,
-        description,
-        file,
-        newSource,
-        sql,
-        sqlFile,
-        window,
-        sink,
-        generator,
-        expectations,
-        dimensions);
+    return toBuilder().source(newSource).build();
   }
 
   public PipelineSpec withSink(SinkSpec newSink) {
-    return new PipelineSpec(
-        name,
-        description,
-        file,
-        source,
-        sql,
-        sqlFile,
-        window,
-        newSink,
-        generator,
-        expectations,
-        dimensions);
+    return toBuilder().sink(newSink).build();
   }
 
   /** The same pipeline with another SQL (same file names). */
   public PipelineSpec withSql(String newSql) {
-    return new PipelineSpec(
-        name,
-        description,
-        file,
-        source,
-        newSql,
-        sqlFile,
-        window,
-        sink,
-        generator,
-        expectations,
-        dimensions);
+    return toBuilder().sql(newSql).build();
   }
 
   /** The same pipeline with another window declaration. */
   public PipelineSpec withWindow(WindowSpec newWindow) {
-    return new PipelineSpec(
-        name,
-        description,
-        file,
-        source,
-        sql,
-        sqlFile,
-        newWindow,
-        sink,
-        generator,
-        expectations,
-        dimensions);
+    return toBuilder().window(newWindow).build();
   }
 
   /** The same pipeline enriched from other dimension tables. */
   public PipelineSpec withDimensions(List<DimensionSpec> newDimensions) {
-    return new PipelineSpec(
-        name,
-        description,
-        file,
-        source,
-        sql,
-        sqlFile,
-        window,
-        sink,
-        generator,
-        expectations,
-        newDimensions);
+    return toBuilder().dimensions(newDimensions).build();
   }
 
   public PipelineSpec withExpectations(Map<String, String> newExpectations) {
-    return new PipelineSpec(
-        name,
-        description,
-        file,
-        source,
-        sql,
-        sqlFile,
-        window,
-        sink,
-        generator,
-        newExpectations,
-        dimensions);
+    return toBuilder().expectations(newExpectations).build();
+  }
+
+  /**
+   * Builds a {@link PipelineSpec} field by field. {@link #build()} requires a name, a source, the
+   * SQL, a window and a sink; the description and generator default to empty, expectations and
+   * dimensions to none. Shape only: {@code PipelineFileReader} checks a file's values and names the
+   * key, {@code PipelineValidator} checks them against Spark.
+   */
+  public static final class Builder {
+    private String name;
+    private String description = "";
+    private Path file;
+    private SourceSpec source;
+    private String sql;
+    private Path sqlFile;
+    private WindowSpec window;
+    private SinkSpec sink;
+    private String generator = "";
+    private Map<String, String> expectations = Map.of();
+    private List<DimensionSpec> dimensions = List.of();
+
+    private Builder() {}
+
+    public Builder name(String value) {
+      name = value;
+      return this;
+    }
+
+    public Builder description(String value) {
+      description = value;
+      return this;
+    }
+
+    /** The file the pipeline was declared in (named in every error). */
+    public Builder file(Path value) {
+      file = value;
+      return this;
+    }
+
+    public Builder source(SourceSpec value) {
+      source = value;
+      return this;
+    }
+
+    public Builder sql(String value) {
+      sql = value;
+      return this;
+    }
+
+    public Builder sqlFile(Path value) {
+      sqlFile = value;
+      return this;
+    }
+
+    public Builder window(WindowSpec value) {
+      window = value;
+      return this;
+    }
+
+    public Builder sink(SinkSpec value) {
+      sink = value;
+      return this;
+    }
+
+    public Builder generator(String value) {
+      generator = value;
+      return this;
+    }
+
+    public Builder expectations(Map<String, String> value) {
+      expectations = value;
+      return this;
+    }
+
+    public Builder dimensions(List<DimensionSpec> value) {
+      dimensions = value;
+      return this;
+    }
+
+    /** The pipeline; an {@link IllegalStateException} names the first required field missing. */
+    public PipelineSpec build() {
+      require(name, "name");
+      require(source, "source");
+      require(sql, "sql");
+      require(window, "window");
+      require(sink, "sink");
+      return new PipelineSpec(
+          name,
+          description,
+          file,
+          source,
+          sql,
+          sqlFile,
+          window,
+          sink,
+          generator,
+          expectations,
+          dimensions);
+    }
+
+    private void require(Object value, String field) {
+      if (value == null) {
+        throw new IllegalStateException(
+            "pipeline " + (name == null ? "" : "'" + name + "' ") + "has no " + field);
+      }
+    }
   }
 }

@@ -43,52 +43,6 @@ public record SourceSpec(
   /** The default of {@code source.max-event-time-ahead}. */
   public static final Duration DEFAULT_MAX_EVENT_TIME_AHEAD = Duration.ofMinutes(15);
 
-  /** A source of named topics. */
-  public SourceSpec(
-      List<String> topics,
-      String format,
-      String schemaDdl,
-      String eventTimeColumn,
-      Duration watermarkDelay,
-      Map<String, String> options,
-      Duration maxEventTimeAhead) {
-    this(
-        topics,
-        format,
-        schemaDdl,
-        eventTimeColumn,
-        watermarkDelay,
-        options,
-        maxEventTimeAhead,
-        null,
-        null,
-        null);
-  }
-
-  /** A Kafka source (topics or a pattern). */
-  public SourceSpec(
-      List<String> topics,
-      String format,
-      String schemaDdl,
-      String eventTimeColumn,
-      Duration watermarkDelay,
-      Map<String, String> options,
-      Duration maxEventTimeAhead,
-      String topicPattern,
-      AvroSpec avro) {
-    this(
-        topics,
-        format,
-        schemaDdl,
-        eventTimeColumn,
-        watermarkDelay,
-        options,
-        maxEventTimeAhead,
-        topicPattern,
-        avro,
-        null);
-  }
-
   /** Whether the events are another pipeline's rows ({@link #pipeline}) rather than Kafka's. */
   public boolean fromPipeline() {
     return pipeline != null;
@@ -117,62 +71,147 @@ public record SourceSpec(
 
   /** The same source reading other topics (by name, whatever it read before). */
   public SourceSpec withTopics(List<String> newTopics) {
-    return new SourceSpec(
-        newTopics,
-        format,
-        schemaDdl,
-        eventTimeColumn,
-        watermarkDelay,
-        options,
-        maxEventTimeAhead,
-        null,
-        avro,
-        pipeline);
+    return toBuilder().topics(newTopics).topicPattern(null).build();
   }
 
   /** The same source reading the topics that match {@code pattern}. */
   public SourceSpec withTopicPattern(String pattern) {
-    return new SourceSpec(
-        List.of(),
-        format,
-        schemaDdl,
-        eventTimeColumn,
-        watermarkDelay,
-        options,
-        maxEventTimeAhead,
-        pattern,
-        avro,
-        pipeline);
+    return toBuilder().topics(List.of()).topicPattern(pattern).build();
   }
 
   /** The same source with other Kafka source options. */
   public SourceSpec withOptions(Map<String, String> newOptions) {
-    return new SourceSpec(
-        topics,
-        format,
-        schemaDdl,
-        eventTimeColumn,
-        watermarkDelay,
-        newOptions,
-        maxEventTimeAhead,
-        topicPattern,
-        avro,
-        pipeline);
+    return toBuilder().options(newOptions).build();
   }
 
   /** The same source with another bound on event times ahead of their Kafka timestamp. */
   public SourceSpec withMaxEventTimeAhead(Duration bound) {
-    return new SourceSpec(
-        topics,
-        format,
-        schemaDdl,
-        eventTimeColumn,
-        watermarkDelay,
-        options,
-        bound,
-        topicPattern,
-        avro,
-        pipeline);
+    return toBuilder().maxEventTimeAhead(bound).build();
+  }
+
+  /**
+   * A builder of a source. Topics default to none, options to none, the bound on event times ahead
+   * to {@link #DEFAULT_MAX_EVENT_TIME_AHEAD}; pattern, Avro and upstream to none.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this source's fields, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .topics(topics)
+        .format(format)
+        .schemaDdl(schemaDdl)
+        .eventTimeColumn(eventTimeColumn)
+        .watermarkDelay(watermarkDelay)
+        .options(options)
+        .maxEventTimeAhead(maxEventTimeAhead)
+        .topicPattern(topicPattern)
+        .avro(avro)
+        .pipeline(pipeline);
+  }
+
+  /** Builds a {@link SourceSpec} field by field (see {@link SourceSpec#builder()}). */
+  public static final class Builder {
+    private List<String> topics = List.of();
+    private String format;
+    private String schemaDdl;
+    private String eventTimeColumn;
+    private Duration watermarkDelay;
+    private Map<String, String> options = Map.of();
+    private Duration maxEventTimeAhead = DEFAULT_MAX_EVENT_TIME_AHEAD;
+    private String topicPattern;
+    private AvroSpec avro;
+    private String pipeline;
+
+    private Builder() {}
+
+    public Builder topics(List<String> value) {
+      topics = value;
+      return this;
+    }
+
+    public Builder format(String value) {
+      format = value;
+      return this;
+    }
+
+    public Builder schemaDdl(String value) {
+      schemaDdl = value;
+      return this;
+    }
+
+    public Builder eventTimeColumn(String value) {
+      eventTimeColumn = value;
+      return this;
+    }
+
+    public Builder watermarkDelay(Duration value) {
+      watermarkDelay = value;
+      return this;
+    }
+
+    public Builder options(Map<String, String> value) {
+      options = value;
+      return this;
+    }
+
+    public Builder maxEventTimeAhead(Duration value) {
+      maxEventTimeAhead = value;
+      return this;
+    }
+
+    public Builder topicPattern(String value) {
+      topicPattern = value;
+      return this;
+    }
+
+    public Builder avro(AvroSpec value) {
+      avro = value;
+      return this;
+    }
+
+    /** Reads pipeline {@code value}'s table instead of Kafka (format {@link #PIPELINE_FORMAT}). */
+    public Builder pipeline(String value) {
+      pipeline = value;
+      return this;
+    }
+
+    /**
+     * The source. Fields may be missing (a file with problems still yields its source, for the
+     * checks that follow; {@code PipelineFileReader} names the missing keys), but a source reads
+     * from one place: named topics, a topic pattern or a pipeline's table, else an {@link
+     * IllegalStateException}.
+     */
+    public SourceSpec build() {
+      int places =
+          (topics != null && !topics.isEmpty() ? 1 : 0)
+              + (topicPattern != null ? 1 : 0)
+              + (pipeline != null ? 1 : 0);
+      if (places > 1) {
+        throw new IllegalStateException(
+            "a source reads topics, a topic pattern or a pipeline, not "
+                + places
+                + " of them: topics "
+                + topics
+                + ", pattern "
+                + topicPattern
+                + ", pipeline "
+                + pipeline);
+      }
+      return new SourceSpec(
+          topics,
+          format,
+          schemaDdl,
+          eventTimeColumn,
+          watermarkDelay,
+          options,
+          maxEventTimeAhead,
+          topicPattern,
+          avro,
+          pipeline);
+    }
   }
 
   /** Secret-looking options print as [redacted]. */

@@ -45,7 +45,9 @@ import org.apache.spark.sql.types.StructType;
  *       pipeline with dimensions has a sliced form (the only path that joins as of each event's
  *       time, see {@link AsOfJoin}).
  *   <li>{@code upstream-columns}: for a pipeline that reads a pipeline ({@code source.pipeline}),
- *       each column of {@code source.schema} is a column of the upstream's result, of that type.
+ *       each column of {@code source.schema} is a column of the upstream's result, of that type;
+ *       {@code kafka-metadata}: such a pipeline's SQL and expectations do not name {@code _kafka}
+ *       (its rows are an upstream's results, read from a Delta table, not Kafka records).
  * </ul>
  */
 public final class PipelineValidator {
@@ -103,6 +105,11 @@ public final class PipelineValidator {
               spec.sqlFile().getFileName()
                   + " must hold one SELECT (or WITH ... SELECT) over the view events: "
                   + notAQuery.get()));
+      return problems;
+    }
+    Optional<ConfigProblem> kafkaOfUpstream = kafkaMetadataOfUpstream(spec);
+    if (kafkaOfUpstream.isPresent()) {
+      problems.add(kafkaOfUpstream.get());
       return problems;
     }
     EventDecoder decoder = EventDecoder.of(spec);
@@ -388,6 +395,41 @@ public final class PipelineValidator {
   private Dataset<Row> emptyBatch(StructType schema) {
     List<Row> none = List.of();
     return spark.createDataFrame(none, schema);
+  }
+
+  /**
+   * A pipeline reading a pipeline's table has no Kafka record behind its rows, so {@code _kafka} in
+   * its SQL or an expectation would be a column of nulls (or fail mid-run): refused, naming where
+   * it is used and where the metadata is available instead.
+   */
+  private static Optional<ConfigProblem> kafkaMetadataOfUpstream(PipelineSpec spec) {
+    if (!spec.source().fromPipeline() || !KafkaMetadata.usedBy(spec)) {
+      return Optional.empty();
+    }
+    String where =
+        KafkaMetadata.references(spec.sql())
+            ? ConfigKeys.QUERY_SQL_FILE
+            : spec.expectations().entrySet().stream()
+                .filter(e -> KafkaMetadata.references(e.getValue()))
+                .map(e -> ConfigKeys.EXPECTATIONS + "." + e.getKey())
+                .findFirst()
+                .orElseThrow();
+    return Optional.of(
+        new ConfigProblem(
+            spec.file(),
+            "[kafka-metadata] " + where,
+            (where.equals(ConfigKeys.QUERY_SQL_FILE) ? spec.sqlFile().getFileName() : where)
+                + " uses "
+                + KafkaMetadata.COLUMN
+                + ", but this pipeline reads the table of pipeline "
+                + spec.source().pipeline()
+                + " ("
+                + ConfigKeys.SOURCE_PIPELINE
+                + "), whose rows are not Kafka records: use "
+                + KafkaMetadata.COLUMN
+                + " in "
+                + spec.source().pipeline()
+                + "'s SQL and keep what you need as a column of its result"));
   }
 
   private static ConfigProblem problem(PipelineSpec spec, String check, String message) {

@@ -4,8 +4,12 @@ import dev.tidemark.pipeline.WindowRange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -16,6 +20,8 @@ import org.apache.hadoop.fs.Path;
  * listed; a backfill that finishes removes its journal, so running it again later recomputes
  * everything. Each chunk's commit is atomic and idempotent, so a chunk that committed just before a
  * crash, but was not yet recorded, is simply done again.
+ *
+ * <p>{@link #runChunks} is the one loop over chunks that a backfill and a repair both run.
  */
 public final class BackfillJournal {
   private final FileSystem fs;
@@ -60,6 +66,34 @@ public final class BackfillJournal {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write backfill journal " + path, e);
     }
+  }
+
+  /**
+   * Runs {@code chunks} in order, each one not done by an earlier run through {@code work} (given
+   * its index) and then recorded done; reports each, run or skipped, to {@code progress}; forgets
+   * the journal once all are done. A failure stops the loop with the journal kept, so the rerun
+   * resumes at the chunk that failed.
+   *
+   * @return one {@link BackfillRunner.Chunk} per chunk, in order; a skipped one has no result
+   */
+  public List<BackfillRunner.Chunk> runChunks(
+      List<WindowRange> chunks,
+      IntFunction<BackfillRunner.Result> work,
+      Consumer<BackfillRunner.Chunk> progress) {
+    List<BackfillRunner.Chunk> outcomes = new ArrayList<>();
+    for (int i = 0; i < chunks.size(); i++) {
+      WindowRange chunk = chunks.get(i);
+      BackfillRunner.Result result = null;
+      if (!isDone(chunk)) {
+        result = work.apply(i);
+        markDone(chunk);
+      }
+      BackfillRunner.Chunk outcome = new BackfillRunner.Chunk(i + 1, chunks.size(), chunk, result);
+      outcomes.add(outcome);
+      progress.accept(outcome);
+    }
+    finish();
+    return outcomes;
   }
 
   /** The backfill finished: forget it, so the next run of the same range starts afresh. */

@@ -156,7 +156,6 @@ public final class BackfillRunner {
           journal.doneCount(),
           chunks.size());
     }
-    List<Chunk> outcomes = new ArrayList<>();
     // Chunks to do: read and decode the whole range once, then write each chunk from it.
     Dataset<Row> events = null;
     Instant reach = null;
@@ -164,34 +163,26 @@ public final class BackfillRunner {
       reach = eventTimeTo(spec, range);
       events = events(spec, range, reach).persist(StorageLevel.MEMORY_AND_DISK());
     }
+    Dataset<Row> read = events;
+    Instant readReach = reach;
     try {
-      for (int i = 0; i < chunks.size(); i++) {
-        WindowRange c = chunks.get(i);
-        Chunk outcome;
-        if (journal.isDone(c)) {
-          outcome = new Chunk(i + 1, chunks.size(), c, null);
-        } else {
-          long started = System.nanoTime();
-          outcome =
-              new Chunk(
-                  i + 1,
-                  chunks.size(),
-                  c,
-                  events == null
-                      ? run(spec, c)
-                      : write(spec, c, events, chunkEventTimeTo(spec, c, reach), started));
-          journal.markDone(c);
-        }
-        outcomes.add(outcome);
-        progress.accept(outcome);
-      }
+      return journal.runChunks(
+          chunks,
+          i ->
+              read == null
+                  ? run(spec, chunks.get(i))
+                  : write(
+                      spec,
+                      chunks.get(i),
+                      read,
+                      chunkEventTimeTo(spec, chunks.get(i), readReach),
+                      System.nanoTime()),
+          progress);
     } finally {
       if (events != null) {
         events.unpersist();
       }
     }
-    journal.finish();
-    return outcomes;
   }
 
   /** The journal of a backfill of {@code range} in chunks of {@code chunkSize} (null: whole). */
@@ -203,8 +194,7 @@ public final class BackfillRunner {
             + "-"
             + (chunkSize == null ? "whole" : Long.toString(chunkSize.toSeconds()));
     return BackfillJournal.open(
-        LakeFileSystem.of(config),
-        LakeFileSystem.bookkeeping(config, "backfills", spec.name(), key));
+        LakeFileSystem.of(config), LakeLayout.of(config).backfillJournal(spec.name(), key));
   }
 
   /**
@@ -347,43 +337,9 @@ public final class BackfillRunner {
    */
   private Result write(
       PipelineSpec spec, WindowRange range, Dataset<Row> events, Instant eventTo, long started) {
-    Instant eventFrom = range.eventTimeFrom();
-    Column eventTime = col("`" + spec.source().eventTimeColumn() + "`");
-    Dataset<Row> inRange =
-        events.where(
-            eventTime
-                .geq(lit(Timestamp.from(eventFrom)))
-                .and(eventTime.lt(lit(Timestamp.from(eventTo)))));
     SlicedAggregation.Analysis sliced =
         analyses.computeIfAbsent(spec, s -> SlicedAggregation.analyze(spark, s));
-    Dataset<Row> rows;
-    if (sliced.sliced()) {
-      // The stream's own path: events into slices, slices rolled up into the range's windows.
-      SlicedAggregation aggregation = sliced.aggregation();
-      rows =
-          aggregation.windows(
-              aggregation.slices(
-                  new DimensionTables(spark, config)
-                      .enrich(spec, inRange, eventFrom.toEpochMilli())),
-              range.from().toEpochMilli(),
-              range.to().toEpochMilli());
-    } else {
-      StreamRunner.refuseDimensionsWithout(spec, sliced);
-      String start = spec.window().startColumn();
-      Dataset<Row> result = new PipelineQuery(spec).apply(inRange);
-      if (spec.window().type() == WindowSpec.Type.SESSION) {
-        // Spark's optimizer pushes a filter on a session's start below the merge of sessions, onto
-        // each event's own [t, t + gap) window: every event from the range's end on was dropped,
-        // cutting short the sessions that go on past it. A (lazy) local checkpoint keeps the
-        // filter above the merge.
-        result = result.localCheckpoint(false);
-      }
-      rows =
-          result.where(
-              col(start)
-                  .geq(lit(Timestamp.from(range.from())))
-                  .and(col(start).lt(lit(Timestamp.from(range.to())))));
-    }
+    Dataset<Row> rows = windowRows(config, spec, sliced, range, events, eventTo);
     String table = config.tablePath(spec);
     LakeManifest.record(config, spec);
     DeltaTableInit.ensure(spark, table, rows.schema(), spec.sink().partitionBy());
@@ -408,5 +364,54 @@ public final class BackfillRunner {
         version,
         elapsed.toMillis() / 1000.0);
     return new Result(range, written, version, elapsed);
+  }
+
+  /**
+   * The rows a backfill writes for the windows starting in {@code range}: computed from those of
+   * the good events {@code events} (decoded by {@link EventDecoder}) whose event time falls in
+   * {@code [range.eventTimeFrom(), eventTo)}. A pipeline whose SQL has a sliced form takes the
+   * stream's own path (events into slices, enriched with its dimensions as of each event's time,
+   * slices rolled up into the range's windows); any other runs its SQL ({@link PipelineQuery}) and
+   * keeps the windows starting in the range. Lazy; reads only dimension tables. The golden tests
+   * run the shipped pipelines through it.
+   */
+  public static Dataset<Row> windowRows(
+      TidemarkConfig config,
+      PipelineSpec spec,
+      SlicedAggregation.Analysis sliced,
+      WindowRange range,
+      Dataset<Row> events,
+      Instant eventTo) {
+    Instant eventFrom = range.eventTimeFrom();
+    Column eventTime = col("`" + spec.source().eventTimeColumn() + "`");
+    Dataset<Row> inRange =
+        events.where(
+            eventTime
+                .geq(lit(Timestamp.from(eventFrom)))
+                .and(eventTime.lt(lit(Timestamp.from(eventTo)))));
+    if (sliced.sliced()) {
+      // The stream's own path: events into slices, slices rolled up into the range's windows.
+      SlicedAggregation aggregation = sliced.aggregation();
+      return aggregation.windows(
+          aggregation.slices(
+              new DimensionTables(events.sparkSession(), config)
+                  .enrich(spec, inRange, eventFrom.toEpochMilli())),
+          range.from().toEpochMilli(),
+          range.to().toEpochMilli());
+    }
+    StreamRunner.refuseDimensionsWithout(spec, sliced);
+    String start = spec.window().startColumn();
+    Dataset<Row> result = new PipelineQuery(spec).apply(inRange);
+    if (spec.window().type() == WindowSpec.Type.SESSION) {
+      // Spark's optimizer pushes a filter on a session's start below the merge of sessions, onto
+      // each event's own [t, t + gap) window: every event from the range's end on was dropped,
+      // cutting short the sessions that go on past it. A (lazy) local checkpoint keeps the
+      // filter above the merge.
+      result = result.localCheckpoint(false);
+    }
+    return result.where(
+        col(start)
+            .geq(lit(Timestamp.from(range.from())))
+            .and(col(start).lt(lit(Timestamp.from(range.to())))));
   }
 }

@@ -67,7 +67,7 @@ public final class BronzeIngest {
         locks.add(
             LakeLock.acquire(
                 LakeFileSystem.of(config),
-                LakeFileSystem.bookkeeping(config, "locks", "bronze", topic + ".ingest"),
+                LakeLayout.of(config).bronzeLock(topic),
                 "bronze ingest of " + topic,
                 "bronze ingest of topic '" + topic + "'",
                 "One process ingests a topic: stop the other one, or run this one with --set"
@@ -92,12 +92,11 @@ public final class BronzeIngest {
         new DeltaAppendSink()
             .start(
                 records,
-                new StreamTarget(
+                StreamTarget.append(
                     QUERY_PREFIX + topic,
                     path,
                     checkpoint,
                     trigger,
-                    List.of(),
                     List.of(BronzeRecords.INGEST_DATE)));
     LOG.info("bronze ingest {} -> {} (trigger {})", topic, path, trigger);
     return query;

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 
 /**
  * The lake's Hadoop file system, built from the {@code spark.hadoop.*} settings of the
@@ -36,10 +35,5 @@ public final class LakeFileSystem {
       }
     }
     return hadoop;
-  }
-
-  /** Tidemark's bookkeeping folder in the lake. */
-  public static Path bookkeeping(TidemarkConfig config, String... parts) {
-    return new Path(config.lake() + "/_tidemark/" + String.join("/", parts));
   }
 }

@@ -56,7 +56,7 @@ public final class LakeManifest {
 
   /** The folder of the per-pipeline files. */
   public static Path folder(TidemarkConfig config) {
-    return LakeFileSystem.bookkeeping(config, "pipelines");
+    return LakeLayout.of(config).manifestFolder();
   }
 
   /** The pipeline's own file. */
@@ -66,7 +66,7 @@ public final class LakeManifest {
 
   /** The single file of lakes written before the per-pipeline files; read, never written. */
   public static Path legacyPath(TidemarkConfig config) {
-    return LakeFileSystem.bookkeeping(config, "pipelines.json");
+    return LakeLayout.of(config).legacyManifest();
   }
 
   /**

@@ -223,7 +223,7 @@ public final class PipelineExplain {
     }
     t.add("metrics table: " + config.metricsPath());
     t.add("lake manifest (this pipeline's entry): " + LakeManifest.path(config, spec.name()));
-    t.add("stream lock: " + LakeFileSystem.bookkeeping(config, "locks", "stream", spec.name()));
+    t.add("stream lock: " + LakeLayout.of(config).streamLock(spec.name()));
     return List.copyOf(t);
   }
 

@@ -18,7 +18,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -114,10 +113,8 @@ public final class RepairRunner {
     }
     FileSystem fs = LakeFileSystem.of(config);
     RepairBookmark bookmark =
-        new RepairBookmark(
-            fs, LakeFileSystem.bookkeeping(config, "repairs", spec.name(), "bookmark"));
-    RepairBookmark planFile =
-        new RepairBookmark(fs, LakeFileSystem.bookkeeping(config, "repairs", spec.name(), "plan"));
+        new RepairBookmark(fs, LakeLayout.of(config).repairBookmark(spec.name()));
+    RepairBookmark planFile = new RepairBookmark(fs, LakeLayout.of(config).repairPlan(spec.name()));
     Map<String, Long> from = bookmark.read();
     Map<String, Long> until = planFile.read();
     if (until.isEmpty()) {
@@ -182,30 +179,13 @@ public final class RepairRunner {
   private List<BackfillRunner.Chunk> recompute(
       PipelineSpec spec, RepairPlan plan, FileSystem fs, Consumer<BackfillRunner.Chunk> progress) {
     BackfillJournal journal =
-        BackfillJournal.open(
-            fs, LakeFileSystem.bookkeeping(config, "repairs", spec.name(), "journal"));
+        BackfillJournal.open(fs, LakeLayout.of(config).repairJournal(spec.name()));
     BackfillRunner backfill = new BackfillRunner(spark, config, ReplaySource.BRONZE);
-    List<BackfillRunner.Chunk> chunks = new ArrayList<>();
     List<RepairPlan.Range> ranges = plan.ranges();
-    for (int i = 0; i < ranges.size(); i++) {
-      RepairPlan.Range r = ranges.get(i);
-      BackfillRunner.Chunk chunk;
-      if (journal.isDone(r.windows())) {
-        chunk = new BackfillRunner.Chunk(i + 1, ranges.size(), r.windows(), null);
-      } else {
-        chunk =
-            new BackfillRunner.Chunk(
-                i + 1,
-                ranges.size(),
-                r.windows(),
-                backfill.run(spec, r.windows(), r.arrivalUntil()));
-        journal.markDone(r.windows());
-      }
-      chunks.add(chunk);
-      progress.accept(chunk);
-    }
-    journal.finish();
-    return chunks;
+    return journal.runChunks(
+        ranges.stream().map(RepairPlan.Range::windows).toList(),
+        i -> backfill.run(spec, ranges.get(i).windows(), ranges.get(i).arrivalUntil()),
+        progress);
   }
 
   /**

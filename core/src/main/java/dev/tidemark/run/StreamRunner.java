@@ -131,12 +131,11 @@ public final class StreamRunner {
         new DeltaQuarantineSink()
             .start(
                 run.rejected(),
-                new StreamTarget(
+                StreamTarget.append(
                     spec.name() + "-" + QUARANTINE_QUERY,
                     config.quarantinePath(spec),
                     config.checkpointPath(spec, QUARANTINE_QUERY),
                     effective,
-                    List.of(),
                     List.of()));
     LOG.info(
         "pipeline {} streaming {} -> {} ({} mode, trigger {})",

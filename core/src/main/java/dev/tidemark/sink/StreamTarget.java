@@ -20,13 +20,17 @@ public record StreamTarget(
     List<String> partitionBy,
     String windowStartKey) {
 
-  public StreamTarget(
+  /**
+   * The target of an append-only query (quarantine, bronze): rows have no key and no window, each
+   * batch's rows are added once.
+   */
+  public static StreamTarget append(
       String queryName,
       String tablePath,
       String checkpoint,
       TriggerSpec trigger,
-      List<String> keys,
       List<String> partitionBy) {
-    this(queryName, tablePath, checkpoint, trigger, keys, partitionBy, null);
+    return new StreamTarget(
+        queryName, tablePath, checkpoint, trigger, List.of(), partitionBy, null);
   }
 }

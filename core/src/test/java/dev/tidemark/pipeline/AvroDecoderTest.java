@@ -42,16 +42,14 @@ class AvroDecoderTest {
   static final Schema V2 = parse(READING_V2);
 
   static SourceSpec source(AvroSpec avro, String columns) {
-    return new SourceSpec(
-        List.of("readings"),
-        "avro",
-        columns,
-        "event_time",
-        Duration.ofMinutes(1),
-        Map.of(),
-        SourceSpec.DEFAULT_MAX_EVENT_TIME_AHEAD,
-        null,
-        avro);
+    return SourceSpec.builder()
+        .topics(List.of("readings"))
+        .format("avro")
+        .schemaDdl(columns)
+        .eventTimeColumn("event_time")
+        .watermarkDelay(Duration.ofMinutes(1))
+        .avro(avro)
+        .build();
   }
 
   static final AvroSpec PLAIN =

@@ -193,15 +193,16 @@ class EventDecoderTest {
   @Test
   void nonFiniteNumbersInsideStructsArraysAndMapsAndInDecimalsAreRejected() {
     SourceSpec nested =
-        new SourceSpec(
-            List.of("t"),
-            "json",
-            "id STRING, pos STRUCT<lat: DOUBLE, lon: FLOAT>, samples ARRAY<DOUBLE>,"
-                + " gauges MAP<STRING, ARRAY<DOUBLE>>, amount DECIMAL(12,2), event_time TIMESTAMP",
-            "event_time",
-            Duration.ofMinutes(5),
-            Map.of(),
-            SourceSpec.DEFAULT_MAX_EVENT_TIME_AHEAD);
+        SourceSpec.builder()
+            .topics(List.of("t"))
+            .format("json")
+            .schemaDdl(
+                "id STRING, pos STRUCT<lat: DOUBLE, lon: FLOAT>, samples ARRAY<DOUBLE>,"
+                    + " gauges MAP<STRING, ARRAY<DOUBLE>>, amount DECIMAL(12,2), event_time"
+                    + " TIMESTAMP")
+            .eventTimeColumn("event_time")
+            .watermarkDelay(Duration.ofMinutes(5))
+            .build();
     EventDecoder decoder = new EventDecoder(nested);
     String time = ",\"event_time\":\"2026-03-01T12:00:01Z\"}";
     Dataset<Row> decoded =

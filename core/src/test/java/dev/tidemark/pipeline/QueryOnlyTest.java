@@ -92,18 +92,7 @@ class QueryOnlyTest {
     String shufflePartitions = spark.conf().get("spark.sql.shuffle.partitions");
     PipelineSpec good = ConfigLoader.load(new PipelineFixture(dir).write()).pipelines().get(0);
     String sql = template.replace("{table}", table).replace("{dir}", out.toString());
-    PipelineSpec bad =
-        new PipelineSpec(
-            good.name(),
-            good.description(),
-            good.file(),
-            good.source(),
-            sql,
-            good.sqlFile(),
-            good.window(),
-            good.sink(),
-            good.generator(),
-            good.expectations());
+    PipelineSpec bad = good.withSql(sql);
 
     List<ConfigProblem> problems = new PipelineValidator(spark).check(bad);
 

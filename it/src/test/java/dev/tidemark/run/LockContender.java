@@ -30,7 +30,7 @@ public final class LockContender {
             Duration.ofMillis(Long.parseLong(args[4])),
             "machine-" + name);
     FileSystem fs = LakeFileSystem.of(config);
-    org.apache.hadoop.fs.Path lockPath = LakeFileSystem.bookkeeping(config, "locks", "contended");
+    org.apache.hadoop.fs.Path lockPath = LakeLayout.of(config).streamLock("contended");
     fs.exists(lockPath); // open the connection before the first round
     System.out.println("ready");
     System.out.flush();

@@ -18,10 +18,12 @@ import dev.tidemark.local.GeneratorSettings;
 import dev.tidemark.local.SampleEvents;
 import dev.tidemark.pipeline.WindowRange;
 import io.delta.tables.DeltaTable;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -71,6 +73,22 @@ abstract class SamplePipelineContract {
 
   long sentOf(GeneratedEvent.Kind kind) {
     return sent.stream().filter(e -> e.kind() == kind).count();
+  }
+
+  /**
+   * The on-time events sent, parsed with the pipeline's schema apart from the pipeline (no decoder,
+   * no SQL): the input from which a test works out what the table must hold.
+   */
+  Dataset<Row> sentOnTimeEvents() {
+    List<String> payloads =
+        sent.stream()
+            .filter(e -> e.kind() == GeneratedEvent.Kind.ON_TIME)
+            .map(e -> new String(e.value(), StandardCharsets.UTF_8))
+            .toList();
+    return spark
+        .read()
+        .schema(pipeline.source().schemaDdl())
+        .json(spark.createDataset(payloads, Encoders.STRING()));
   }
 
   Dataset<Row> streamTable() {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * transactions ending 12:34 instead of 11 ending 12:46 (Spark pushed the filter on the range's
  * session starts below the merge of sessions, dropping every event from the range's end on; and the
  * read stopped one gap after the range's end anyway). Update mode is refused by validate (Spark's
- * own check).
+ * own check). A backfill from bronze writes them too.
  */
 class SessionWindowIT {
   static final String SQL =
@@ -104,6 +104,18 @@ class SessionWindowIT {
     new BackfillRunner(spark, config, ReplaySource.KAFKA)
         .run(backfill, new WindowRange(from, from.plus(Duration.ofMinutes(30)), pipeline.window()));
     assertEquals(expected, gold(config, backfill), "backfill");
+
+    // So does one from bronze, once the ingest has copied the topic.
+    new BronzeIngest(spark, config)
+        .start(List.of(topic), TriggerSpec.availableNowTrigger())
+        .awaitTermination();
+    PipelineSpec fromBronze =
+        TestLake.variant(pipeline, "sessions-bronze-backfill", OutputMode.APPEND);
+    new BackfillRunner(spark, config, ReplaySource.BRONZE)
+        .run(
+            fromBronze,
+            new WindowRange(from, from.plus(Duration.ofMinutes(30)), pipeline.window()));
+    assertEquals(expected, gold(config, fromBronze), "backfill from bronze");
   }
 
   private static ProducerRecord<String, byte[]> record(

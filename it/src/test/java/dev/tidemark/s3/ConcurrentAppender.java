@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * small commits to one Delta table on s3a:// as fast as it can. It prepares its session, prints
  * {@code READY}, waits for the go file so that the writers start together, then appends rows tagged
  * (writer, seq, part) and prints one summary line: {@code RESULT writer=W attempted=N committed=C
- * failed=F millis=T}.
+ * failed=F millis=T seqs=S}, S the commit numbers whose append returned, comma-separated.
  *
  * <p>Arguments: table, writer name, commits, go file, and optionally the LogStore class for s3a
  * (overrides the configured one).
@@ -69,6 +69,7 @@ public final class ConcurrentAppender {
     long started = System.nanoTime();
     int committed = 0;
     int failed = 0;
+    List<String> committedSeqs = new ArrayList<>();
     for (int seq = 0; seq < commits; seq++) {
       List<Row> rows = new ArrayList<>();
       for (int part = 0; part < ROWS_PER_COMMIT; part++) {
@@ -77,6 +78,7 @@ public final class ConcurrentAppender {
       try {
         spark.createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(table);
         committed++;
+        committedSeqs.add(Integer.toString(seq));
       } catch (Exception e) {
         failed++;
         LOG.warn("writer {} commit {} failed: {}", writer, seq, e.toString());
@@ -84,8 +86,8 @@ public final class ConcurrentAppender {
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
     System.out.printf(
-        "RESULT writer=%s attempted=%d committed=%d failed=%d millis=%d%n",
-        writer, commits, committed, failed, millis);
+        "RESULT writer=%s attempted=%d committed=%d failed=%d millis=%d seqs=%s%n",
+        writer, commits, committed, failed, millis, String.join(",", committedSeqs));
     spark.stop();
   }
 }

@@ -44,8 +44,10 @@ class SampleDimensionsTest {
 
     String table = config.lake() + "/dim/pages";
     assertEquals(List.of(table), created);
+    // Every page the page-views generator sends has a section (else the demo's top one is NULL).
+    assertEquals(1000, PageViews.PAGES);
     assertEquals(
-        List.of("110 | 22 | /products/7 | audio | 0"),
+        List.of("1000 | 200 | /products/7 | audio | 0"),
         TestSpark.rows(
             spark
                 .read()
@@ -56,7 +58,7 @@ class SampleDimensionsTest {
                     "count_if(section = 'phones')",
                     "max_by(page, page = '/products/7')",
                     "max_by(section, page = '/products/7')",
-                    "count_if(page = '/products/110')")));
+                    "count_if(page = '/products/1000')")));
     assertEquals(
         List.of("0"),
         TestSpark.rows(
