@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * broker. The versions' commit timestamps are set (the local commit files' modification times,
  * which Delta reads as its commit timestamps) to fixed times among the events'.
  */
-class EnrichmentJoinIT {
+public class EnrichmentJoinIT {
   private static final Instant T = Instant.parse("2026-05-04T12:00:00Z");
   private static final StructType CARDS = StructType.fromDDL("card_id STRING, tier STRING");
 
@@ -63,32 +63,9 @@ class EnrichmentJoinIT {
       throws Exception {
     SparkSession spark = TestSpark.session();
     TidemarkConfig config = TestLake.fresh("enrichment-join");
-    PipelineSpec sample = config.pipeline("card-velocity").orElseThrow();
     String topic = "enrich-" + UUID.randomUUID().toString().substring(0, 8);
     TestKafka.broker().createTopics(List.of(topic), 1);
-    SinkSpec s = sample.sink();
-    PipelineSpec pipeline =
-        sample
-            .withSource(sample.source().withTopics(List.of(topic)).withOptions(Map.of()))
-            .withSql(SQL)
-            .withWindow(
-                new WindowSpec(
-                    WindowSpec.Type.TUMBLING,
-                    Duration.ofMinutes(5),
-                    Duration.ofMinutes(5),
-                    "window_start"))
-            .withSink(
-                new SinkSpec(
-                    s.table(),
-                    s.path(),
-                    s.partitionBy(),
-                    List.of("card_id", "tier", "window_start"),
-                    OutputMode.UPDATE,
-                    s.trigger(),
-                    List.of()))
-            .withDimensions(
-                List.of(
-                    new DimensionSpec("cards", "dim/cards", List.of("card_id"), "tier STRING")));
+    PipelineSpec pipeline = pipeline(config, topic);
     assertTrue(SlicedAggregation.analyze(spark, pipeline).sliced(), "runs on the sliced path");
     String cards = config.dimensionPath(pipeline.dimensions().get(0));
     PipelineSpec stream = TestLake.variant(pipeline, "enrich-stream", OutputMode.UPDATE);
@@ -148,6 +125,35 @@ class EnrichmentJoinIT {
                     + cards));
   }
 
+  /**
+   * card-velocity reading {@code topic}, per card, tier and 5 minutes ({@link #SQL}), enriched from
+   * the dimension {@code cards} at {@code dim/cards} (card_id, tier), in update mode.
+   */
+  public static PipelineSpec pipeline(TidemarkConfig config, String topic) {
+    PipelineSpec sample = config.pipeline("card-velocity").orElseThrow();
+    SinkSpec s = sample.sink();
+    return sample
+        .withSource(sample.source().withTopics(List.of(topic)).withOptions(Map.of()))
+        .withSql(SQL)
+        .withWindow(
+            new WindowSpec(
+                WindowSpec.Type.TUMBLING,
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(5),
+                "window_start"))
+        .withSink(
+            new SinkSpec(
+                s.table(),
+                s.path(),
+                s.partitionBy(),
+                List.of("card_id", "tier", "window_start"),
+                OutputMode.UPDATE,
+                s.trigger(),
+                List.of()))
+        .withDimensions(
+            List.of(new DimensionSpec("cards", "dim/cards", List.of("card_id"), "tier STRING")));
+  }
+
   /** The stream and the bronze ingest of its topic, until caught up. */
   private static void run(
       SparkSession spark, TidemarkConfig config, PipelineSpec stream, String topic)
@@ -193,7 +199,7 @@ class EnrichmentJoinIT {
   }
 
   /** Card transactions "card,amount,HH:MM:SS" on 2026-05-04, on partition 0 in this order. */
-  private static void send(String topic, String... transactions) {
+  public static void send(String topic, String... transactions) {
     TestKafka.send(
         Arrays.stream(transactions)
             .map(
@@ -207,7 +213,8 @@ class EnrichmentJoinIT {
             .toList());
   }
 
-  private static List<String> gold(TidemarkConfig config, PipelineSpec spec) {
+  /** The gold rows: card, tier, window start, transactions, amount. */
+  public static List<String> gold(TidemarkConfig config, PipelineSpec spec) {
     return TestSpark.rows(
         TestSpark.table(config.tablePath(spec))
             .selectExpr("card_id", "tier", "window_start", "txn_count", "amount"));

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.window;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tidemark.SamplePipelines;
 import dev.tidemark.TestKafka;
@@ -157,13 +158,17 @@ class SensorReadingsIT extends SamplePipelineContract {
   }
 
   /**
-   * On the local disk and on s3a:// (the test S3 server): the Delta table streamed as a source and
-   * read by the backfill lives in the same store as the checkpoints.
+   * On the local disk and, with {@code -Dtidemark.s3.extra=true}, on s3a:// (the test S3 server):
+   * the Delta table streamed as a source and read by the backfill lives in the same store as the
+   * checkpoints.
    */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"local", "s3a"})
   void sensorHourlyStreamsTheMinutesOfSensorReadingsAndItsBackfillEqualsItsStream(String store)
       throws Exception {
+    assumeTrue(
+        store.equals("local") || Boolean.getBoolean("tidemark.s3.extra"),
+        "the s3a variant runs with -Dtidemark.s3.extra=true (left out of CI for time)");
     Path samples = SamplePipelines.copy(SamplePipelines.CHAIN, "-chain");
     TidemarkConfig loaded =
         store.equals("s3a")

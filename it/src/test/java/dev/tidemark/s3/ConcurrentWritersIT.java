@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConcurrentWritersIT {
-  static final int COMMITS = 10;
+  static final int COMMITS = 6;
   static final String SINGLE_DRIVER = "io.delta.storage.S3SingleDriverLogStore";
   static final List<String> WRITERS = List.of("stream", "backfill");
   private static final Logger LOG = LoggerFactory.getLogger(ConcurrentWritersIT.class);
