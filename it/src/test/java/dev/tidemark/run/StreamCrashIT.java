@@ -83,7 +83,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link KillKind#RANDOM}: after the first batch commit of the run (any of its five queries)
  *       and 0 to 1999 ms more, so kills land inside and between micro-batches while each run moves
- *       the input on by little (the update query, the slowest, has only 6 batches);
+ *       the input on by little (each query has only 3 or 4 batches);
  *   <li>{@link KillKind#MERGE_NOT_CHECKPOINTED}: the dangerous window. As soon as the update-mode
  *       gold query has committed the write of batch N (a commit with a Delta transaction id) to the
  *       Delta log but not yet written {@code commits/N} to its checkpoint. The restarted query
@@ -99,8 +99,8 @@ import org.slf4j.LoggerFactory;
  * Spark start and the first batches of five queries, about 50 s of CPU each (see the CPU column of
  * the kill points); the uninterrupted run (its lake on the local disk for both variants) shares
  * this JVM with the Kafka broker and starts beside the first driver. The input is kept small (212
- * records: 5 micro-batches per pipeline query, 3 for bronze). The driver's files are watched where
- * they are stored: on the local disk, or in S3Proxy's filesystem backend.
+ * records: 3 micro-batches per pipeline query and for bronze, 100 records each). The driver's files
+ * are watched where they are stored: on the local disk, or in S3Proxy's filesystem backend.
  *
  * <p>The first kill aims at the window; the seed decides which MERGE of that run it catches (the
  * 1st or 2nd) and where the random kills land. The seed and every kill point (kind, whether the
@@ -114,7 +114,7 @@ import org.slf4j.LoggerFactory;
 class StreamCrashIT {
   private static final Logger LOG = LoggerFactory.getLogger(StreamCrashIT.class);
   static final int EVENTS = 200;
-  static final int BATCH = 50;
+  static final int BATCH = 100;
   static final int BRONZE_BATCH = 100;
   static final Instant START = Instant.parse("2026-05-05T05:00:00Z");
 
