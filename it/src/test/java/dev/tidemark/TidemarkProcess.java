@@ -56,6 +56,9 @@ public final class TidemarkProcess {
       // many drivers (StreamCrashIT: six) feel most.
       command.add("-XX:TieredStopAtLevel=1");
       command.add("-XX:+UseSerialGC");
+      // As in the test JVMs (the root pom's test.codegen.flags): projections outside whole-stage
+      // code generation interpreted, not generated and compiled in every task.
+      command.add("-Dspark.sql.codegen.factoryMode=NO_CODEGEN");
       command.add("-Dlog4j2.configurationFile=" + project.resolve("conf/log4j2.properties"));
       command.add("-cp");
       command.add(
