@@ -1,6 +1,8 @@
 package dev.tidemark.cli;
 
+import dev.tidemark.config.ConfigLoader;
 import dev.tidemark.config.ConfigProblem;
+import dev.tidemark.config.EffectiveSetting;
 import dev.tidemark.config.InvalidConfigException;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
@@ -25,7 +27,12 @@ import picocli.CommandLine.Option;
       "Exit code 0 when all pipelines are valid, 2 otherwise (each problem names its file).",
       ""
     },
-    footer = {"", "Example:", "  tidemark validate --conf conf/local.conf"})
+    footer = {
+      "",
+      "Examples:",
+      "  tidemark validate --conf conf/local.conf",
+      "  tidemark validate --show-config --set tidemark.lake=s3a://bucket/lake"
+    })
 final class ValidateCommand implements Callable<Integer> {
   @Mixin ConfOptions conf;
 
@@ -37,8 +44,29 @@ final class ValidateCommand implements Callable<Integer> {
       description = "Pipeline to validate (repeatable). Default: all.")
   List<String> pipelines = new ArrayList<>();
 
+  @Option(
+      names = "--show-config",
+      description =
+          "Print the effective configuration instead: every tidemark key with its value and where"
+              + " it came from (--set, -D, environment, the file and line, or reference.conf inside"
+              + " the jar), secrets masked. Reads no pipeline and starts no Spark.")
+  boolean showConfig;
+
   @Override
   public Integer call() {
+    if (showConfig) {
+      Path file = conf.file();
+      output
+          .out()
+          .printf(
+              "# highest first: --set, -D, environment, %s, the defaults inside the jar%n",
+              file == null ? "no configuration file" : file);
+      for (EffectiveSetting s :
+          ConfigLoader.effectiveSettings(file, conf.overrides, System.getenv())) {
+        output.out().printf("%s = %s    # %s%n", s.key(), s.value(), s.origin());
+      }
+      return 0;
+    }
     TidemarkConfig config = conf.load();
     List<PipelineSpec> selected = config.select(pipelines);
     PipelineValidator validator =

@@ -7,11 +7,15 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -150,6 +154,35 @@ public final class ConfigLoader {
       throw new InvalidConfigException(r.problems());
     }
     return base.resolve(dir).normalize();
+  }
+
+  /**
+   * Every key under {@code tidemark} as {@link #load} would read it from these layers (same
+   * precedence), sorted by key, each with the origin of its value. Values of secret-looking keys
+   * ({@link Secrets#isSecret}) are {@link Secrets#REDACTED}. The pipelines are not read, and a file
+   * that cannot be parsed fails as for {@link #load}.
+   */
+  public static List<EffectiveSetting> effectiveSettings(
+      Path confFile, Map<String, String> overrides, Map<String, String> environment) {
+    Path file = confFile == null ? null : confFile.toAbsolutePath().normalize();
+    Config config = merged(file, overrides, environment);
+    List<EffectiveSetting> settings = new ArrayList<>();
+    if (!config.hasPath(ROOT)) {
+      return settings;
+    }
+    for (Map.Entry<String, ConfigValue> e : config.getConfig(ROOT).entrySet()) {
+      ConfigValue value = e.getValue();
+      String text =
+          Secrets.isSecret(e.getKey())
+              ? Secrets.REDACTED
+              : value.valueType() == ConfigValueType.STRING
+                  ? (String) value.unwrapped()
+                  : value.render(ConfigRenderOptions.concise());
+      settings.add(
+          new EffectiveSetting(ROOT + "." + e.getKey(), text, value.origin().description()));
+    }
+    settings.sort(Comparator.comparing(EffectiveSetting::key));
+    return settings;
   }
 
   /** The layers, highest first: --set, -D, environment, the file, the defaults inside the jar. */

@@ -1,6 +1,7 @@
 package dev.tidemark.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -180,5 +181,36 @@ class ConfigPrecedenceTest {
     assertEquals(
         "dev.tidemark.storage.S3ConditionalPutLogStore",
         config.sparkConf().get("spark.delta.logStore.s3a.impl"));
+  }
+
+  /**
+   * validate --show-config: each key's value and the layer it came from, the file with its line; a
+   * secret-looking value masked.
+   */
+  @Test
+  void effectiveSettingsNameTheLayerOfEachValue() throws IOException {
+    Map<String, String> set = new LinkedHashMap<>();
+    set.put("tidemark.lake", "s3a://bucket/lake");
+    set.put("tidemark.kafka.options.\"sasl.jaas.config\"", "org.example.Login required;");
+
+    Map<String, EffectiveSetting> byKey = new LinkedHashMap<>();
+    ConfigLoader.effectiveSettings(file(), set, Map.of("TIDEMARK_CHECKPOINTS", "/cp"))
+        .forEach(s -> byKey.put(s.key(), s));
+
+    assertEquals(
+        new EffectiveSetting("tidemark.lake", "s3a://bucket/lake", "--set"),
+        byKey.get("tidemark.lake"));
+    assertEquals(
+        new EffectiveSetting("tidemark.checkpoints", "/cp", "environment"),
+        byKey.get("tidemark.checkpoints"));
+    assertEquals(
+        new EffectiveSetting(
+            KEY, "from-file:9092", dir.resolve("prod.conf").toAbsolutePath() + ": 1"),
+        byKey.get(KEY));
+    EffectiveSetting logStore = byKey.get("tidemark.spark.\"spark.delta.logStore.s3a.impl\"");
+    assertEquals("dev.tidemark.storage.S3ConditionalPutLogStore", logStore.value());
+    assertTrue(logStore.origin().startsWith("reference.conf @ "), logStore.origin());
+    assertEquals(
+        Secrets.REDACTED, byKey.get("tidemark.kafka.options.\"sasl.jaas.config\"").value());
   }
 }

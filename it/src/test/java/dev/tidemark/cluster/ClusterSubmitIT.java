@@ -41,9 +41,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged cluster jar, submitted with scripts/submit to a real Spark standalone cluster
  * (master and worker in their own JVMs, executors and drivers launched by the worker), in cluster
- * deploy mode streams a sample pipeline until caught up and backfills it; the tables equal a
+ * deploy mode streams a sample pipeline until caught up (with no Tidemark configuration file at
+ * all: the defaults inside the jar and {@code --set}) and backfills it; the tables equal a
  * local-mode run of the same data. A bad pipeline's exit code 2 reaches spark-submit in client
- * mode; in cluster mode it is read from the master (driver FAILED) and the driver's stderr.
+ * mode; in cluster mode it is read from the master (driver FAILED) and the driver's stderr. {@code
+ * validate --show-config}, submitted the same way, shows the defaults come from the jar's
+ * reference.conf, the conditional-put LogStore for s3a among them.
  */
 class ClusterSubmitIT {
   static final String PIPELINE = "page-analytics";
@@ -74,17 +77,21 @@ class ClusterSubmitIT {
         SparkStandaloneCluster.start(project, runDir.resolve("cluster"))) {
       // Cluster deploy mode: the driver runs on the worker. spark-submit's exit code says only
       // that the driver ended, so the driver's state is read from the master.
+      // With no Tidemark configuration file at all: the defaults inside the jar, and --set for
+      // what differs per deployment (lake, brokers, pipelines).
       Submitted stream =
           submit(
               cluster,
               CLUSTER_MODE,
               runDir.resolve("stream.log"),
-              "stream",
-              "--pipeline",
-              PIPELINE,
-              "--available-now",
-              "--set",
-              "tidemark.lake=" + clusterLake);
+              withoutConfFile(
+                  project,
+                  "stream",
+                  "--pipeline",
+                  PIPELINE,
+                  "--available-now",
+                  "--set",
+                  "tidemark.lake=" + clusterLake));
       assertEquals(0, stream.exitCode(), stream.output());
       assertEquals("FINISHED", driverState(cluster, stream), stream.output());
       Submitted backfill =
@@ -92,15 +99,17 @@ class ClusterSubmitIT {
               cluster,
               CLUSTER_MODE,
               runDir.resolve("backfill.log"),
-              "backfill",
-              "--pipeline",
-              PIPELINE,
-              "--from",
-              all.from().toString(),
-              "--to",
-              all.to().toString(),
-              "--set",
-              "tidemark.lake=" + backfillLake);
+              withLocalConf(
+                  project,
+                  "backfill",
+                  "--pipeline",
+                  PIPELINE,
+                  "--from",
+                  all.from().toString(),
+                  "--to",
+                  all.to().toString(),
+                  "--set",
+                  "tidemark.lake=" + backfillLake));
       assertEquals(0, backfill.exitCode(), backfill.output());
       assertEquals("FINISHED", driverState(cluster, backfill), backfill.output());
       try (Stream<Path> apps = Files.list(cluster.workDir())) {
@@ -114,9 +123,9 @@ class ClusterSubmitIT {
       Path broken = runDir.resolve("broken-pipelines");
       Files.createDirectories(broken);
       Files.writeString(broken.resolve("broken.conf"), "name = broken\n");
-      String[] bad = {
-        "stream", "--available-now", "--set", "tidemark.pipelines-dir=" + broken,
-      };
+      List<String> bad =
+          withLocalConf(
+              project, "stream", "--available-now", "--set", "tidemark.pipelines-dir=" + broken);
       Submitted client = submit(cluster, List.of(), runDir.resolve("bad-client.log"), bad);
       assertEquals(2, client.exitCode(), client.output());
       // in cluster deploy mode spark-submit exits 0 all the same: the master records the driver as
@@ -127,6 +136,27 @@ class ClusterSubmitIT {
       List<String> stderr =
           Files.readAllLines(cluster.workDir().resolve(onWorker.driverId()).resolve("stderr"));
       assertEquals("tidemark: exit code 2", stderr.get(stderr.size() - 1), stderr.toString());
+
+      // What the stream above ran with: the defaults inside the cluster jar, the s3a LogStore
+      // among them, as `validate --show-config` prints them when no configuration file is given.
+      Submitted shown =
+          submit(
+              cluster,
+              List.of(),
+              runDir.resolve("show-config.log"),
+              withoutConfFile(project, "validate", "--show-config"));
+      assertEquals(0, shown.exitCode(), shown.output());
+      String effective = Files.readString(runDir.resolve("show-config.log"));
+      assertTrue(
+          effective.contains("# highest first: --set, -D, environment, no configuration file,"),
+          effective);
+      Matcher logStore =
+          Pattern.compile(
+                  "(?m)^tidemark\\.spark\\.\"spark\\.delta\\.logStore\\.s3a\\.impl\" ="
+                      + " dev\\.tidemark\\.storage\\.S3ConditionalPutLogStore    # reference\\.conf @"
+                      + " jar:file:\\S+-cluster\\.jar!/reference\\.conf: \\d+$")
+              .matcher(effective);
+      assertTrue(logStore.find(), effective);
     }
 
     new StreamRunner(TestSpark.session(), local)
@@ -168,11 +198,11 @@ class ClusterSubmitIT {
   record Submitted(int exitCode, String output, String driverId) {}
 
   /**
-   * Runs scripts/submit as a user would: spark-submit options (the test cluster's, then {@code
-   * mode}), {@code --}, the tidemark command with the shipped conf/local.conf and the test broker.
+   * Runs scripts/submit as a user would, from the run's folder: spark-submit options (the test
+   * cluster's, then {@code mode}), {@code --}, the tidemark command.
    */
   private static Submitted submit(
-      SparkStandaloneCluster cluster, List<String> mode, Path log, String... tidemarkArgs)
+      SparkStandaloneCluster cluster, List<String> mode, Path log, List<String> tidemarkArgs)
       throws Exception {
     Path project = TestSpark.projectDir();
     List<String> command =
@@ -188,6 +218,8 @@ class ClusterSubmitIT {
                 "--conf",
                 "spark.sql.shuffle.partitions=2",
                 "--conf",
+                "spark.databricks.delta.snapshotPartitions=2",
+                "--conf",
                 "spark.driver.host=127.0.0.1",
                 "--conf",
                 "spark.driver.extraJavaOptions=" + SHORT_LIVED_JVM,
@@ -195,15 +227,13 @@ class ClusterSubmitIT {
                 "spark.executor.extraJavaOptions=" + SHORT_LIVED_JVM));
     command.addAll(mode);
     command.add("--");
-    command.addAll(List.of(tidemarkArgs));
-    command.addAll(
-        List.of(
-            "--conf",
-            project.resolve("conf/local.conf").toString(),
-            "--set",
-            "tidemark.kafka.bootstrap-servers=" + TestKafka.broker().bootstrapServers()));
+    command.addAll(tidemarkArgs);
+    // Not the checkout: a command without --conf there would read conf/local.conf.
     ProcessBuilder pb =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        new ProcessBuilder(command)
+            .directory(log.getParent().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().remove("SPARK_HOME");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     // spark-submit's own JVM (the driver in client deploy mode).
@@ -213,6 +243,33 @@ class ClusterSubmitIT {
     String output = tail(log);
     Matcher driver = DRIVER_ID.matcher(Files.readString(log));
     return new Submitted(p.exitValue(), output, driver.find() ? driver.group() : null);
+  }
+
+  /** A tidemark command with the shipped conf/local.conf and the test broker. */
+  private static List<String> withLocalConf(Path project, String... args) {
+    List<String> command = new ArrayList<>(List.of(args));
+    command.addAll(
+        List.of(
+            "--conf",
+            project.resolve("conf/local.conf").toString(),
+            "--set",
+            "tidemark.kafka.bootstrap-servers=" + TestKafka.broker().bootstrapServers()));
+    return command;
+  }
+
+  /**
+   * A tidemark command with no configuration file: the test broker and the shipped pipelines by
+   * --set, everything else from the defaults inside the jar.
+   */
+  private static List<String> withoutConfFile(Path project, String... args) {
+    List<String> command = new ArrayList<>(List.of(args));
+    command.addAll(
+        List.of(
+            "--set",
+            "tidemark.kafka.bootstrap-servers=" + TestKafka.broker().bootstrapServers(),
+            "--set",
+            "tidemark.pipelines-dir=" + project.resolve("conf/pipelines")));
+    return command;
   }
 
   static final Pattern DRIVER_ID = Pattern.compile("driver-\\d{14}-\\d{4}");
