@@ -12,4 +12,10 @@ public final class BenchCommands implements CommandProvider {
   public List<Object> commands() {
     return List.of(new BenchCommand());
   }
+
+  /** Bench last. */
+  @Override
+  public int order() {
+    return 2;
+  }
 }

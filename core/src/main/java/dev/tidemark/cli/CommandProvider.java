@@ -12,4 +12,12 @@ import java.util.List;
 public interface CommandProvider {
   /** New instances of the picocli commands to add (each class annotated with {@code @Command}). */
   List<Object> commands();
+
+  /**
+   * Where these commands are listed in the usage help, after Tidemark's own: lower first (ties by
+   * class name), so that it does not depend on the classpath order.
+   */
+  default int order() {
+    return 0;
+  }
 }

@@ -97,15 +97,18 @@ public final class TidemarkCli implements Callable<Integer> {
   /**
    * The command line with every command: Tidemark's own, then those of the {@link CommandProvider}s
    * on the classpath (demo, generate and bench when tidemark-local and tidemark-bench are there;
-   * none in the cluster jar), ordered by provider class name so that the usage help does not depend
-   * on the classpath order.
+   * none in the cluster jar), in {@link CommandProvider#order()}: the usage help does not depend on
+   * the classpath order.
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new TidemarkCli());
     COMMANDS.values().forEach(command -> cli.addSubcommand(command.get()));
     ServiceLoader.load(CommandProvider.class).stream()
-        .sorted(Comparator.comparing(provider -> provider.type().getName()))
-        .forEach(provider -> provider.get().commands().forEach(cli::addSubcommand));
+        .map(ServiceLoader.Provider::get)
+        .sorted(
+            Comparator.comparingInt(CommandProvider::order)
+                .thenComparing(provider -> provider.getClass().getName()))
+        .forEach(provider -> provider.commands().forEach(cli::addSubcommand));
     cli.setExecutionExceptionHandler(new ErrorHandler());
     return cli;
   }

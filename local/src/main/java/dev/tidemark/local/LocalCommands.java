@@ -12,4 +12,10 @@ public final class LocalCommands implements CommandProvider {
   public List<Object> commands() {
     return List.of(new DemoCommand(), new GenerateCommand());
   }
+
+  /** Demo and generate, what a new user tries first, right after the product's commands. */
+  @Override
+  public int order() {
+    return 1;
+  }
 }
