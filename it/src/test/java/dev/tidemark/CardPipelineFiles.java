@@ -142,9 +142,14 @@ public final class CardPipelineFiles {
    * configuration loaded in this JVM.
    */
   public static CardLake lake(String prefix, String... modes) throws IOException {
+    return lake(prefix, 1, modes);
+  }
+
+  /** As {@link #lake(String, String...)}, with a topic of {@code partitions} partitions. */
+  public static CardLake lake(String prefix, int partitions, String... modes) throws IOException {
     TestSpark.session();
     String topic = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    TestKafka.broker().createTopics(List.of(topic), 1);
+    TestKafka.broker().createTopics(List.of(topic), partitions);
     Path dir = TestSpark.projectDir().resolve("target/test-lakes/" + topic);
     Path conf = write(dir, topic, 1000, modes);
     String lake = dir.resolve("lake").toString();

@@ -4,6 +4,7 @@ import dev.tidemark.config.PipelineChain;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
+import dev.tidemark.ops.TableSummary;
 import dev.tidemark.run.BronzeIngest;
 import dev.tidemark.run.LakeFileSystem;
 import dev.tidemark.run.LakeLayout;

@@ -1,4 +1,4 @@
-package dev.tidemark.cli;
+package dev.tidemark.ops;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;

@@ -110,7 +110,7 @@ public final class PipelineExplain {
                   spec.source().eventTimeColumn(),
                   spec.source().watermarkDelay().toMillis() + " milliseconds");
     } else {
-      stream = PipelineRun.over(raw, spec, config, PipelineRun.EventFilter.ALL).result();
+      stream = PipelineFrames.over(raw, spec, config, PipelineFrames.EventFilter.ALL).result();
     }
     Plans streamPlans = plans(stream);
     String eventSchema =

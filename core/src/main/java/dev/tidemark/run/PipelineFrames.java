@@ -12,16 +12,16 @@ import org.apache.spark.sql.Row;
  * result and its rejected records out. Only the edges (which source, which sink) differ between the
  * stream and the backfill.
  */
-public record PipelineRun(
+public record PipelineFrames(
     PipelineSpec spec, TidemarkConfig config, Dataset<Row> decoded, Dataset<Row> result) {
 
   /** Decodes raw records and applies the pipeline's query to the good ones. */
-  public static PipelineRun over(
+  public static PipelineFrames over(
       Dataset<Row> raw, PipelineSpec spec, TidemarkConfig config, EventFilter filter) {
     EventDecoder decoder = EventDecoder.of(spec);
     Dataset<Row> decoded = decoder.decode(raw);
     Dataset<Row> events = filter.apply(decoder.accepted(decoded));
-    return new PipelineRun(spec, config, decoded, new PipelineQuery(spec).apply(events));
+    return new PipelineFrames(spec, config, decoded, new PipelineQuery(spec).apply(events));
   }
 
   /** Records that could not be decoded, with their reason. */

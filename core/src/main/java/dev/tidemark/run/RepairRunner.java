@@ -112,9 +112,10 @@ public final class RepairRunner {
               + ": run `tidemark stream` with tidemark.bronze.enabled=true first");
     }
     FileSystem fs = LakeFileSystem.of(config);
-    RepairBookmark bookmark =
-        new RepairBookmark(fs, LakeLayout.of(config).repairBookmark(spec.name()));
-    RepairBookmark planFile = new RepairBookmark(fs, LakeLayout.of(config).repairPlan(spec.name()));
+    RepairScanState bookmark =
+        new RepairScanState(fs, LakeLayout.of(config).repairBookmark(spec.name()));
+    RepairScanState planFile =
+        new RepairScanState(fs, LakeLayout.of(config).repairPlan(spec.name()));
     Map<String, Long> from = bookmark.read();
     Map<String, Long> until = planFile.read();
     if (until.isEmpty()) {

@@ -18,11 +18,11 @@ import org.apache.hadoop.fs.Path;
  * repair in progress scans ({@code plan}, kept until it finishes so a rerun after a crash repeats
  * the same scan and its journal still applies).
  */
-public final class RepairBookmark {
+public final class RepairScanState {
   private final FileSystem fs;
   private final Path path;
 
-  public RepairBookmark(FileSystem fs, Path path) {
+  public RepairScanState(FileSystem fs, Path path) {
     this.fs = fs;
     this.path = path;
   }

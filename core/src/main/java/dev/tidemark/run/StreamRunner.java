@@ -114,9 +114,12 @@ public final class StreamRunner {
         "pipeline {} runs on Spark's stateful aggregation, with a separate quarantine query: {}",
         spec.name(),
         sliced.notSlicedBecause());
-    PipelineRun run =
-        PipelineRun.over(
-            KafkaStreamSource.read(spark, config, spec), spec, config, PipelineRun.EventFilter.ALL);
+    PipelineFrames run =
+        PipelineFrames.over(
+            KafkaStreamSource.read(spark, config, spec),
+            spec,
+            config,
+            PipelineFrames.EventFilter.ALL);
     DeltaTableInit.ensure(spark, run.tablePath(), run.result().schema(), spec.sink().partitionBy());
     if (spec.sink().outputMode() == OutputMode.APPEND) {
       warnOfHeldWindows(spec);

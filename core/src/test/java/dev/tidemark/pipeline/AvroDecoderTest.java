@@ -25,10 +25,8 @@ import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.junit.jupiter.api.Test;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Avro values, plain and in Confluent's wire format, decode into the same events as JSON would, and
@@ -70,23 +68,9 @@ class AvroDecoderTest {
 
   /** The from_avro calls in a plan, with the optimizer's copies. */
   static int avroParses(LogicalPlan plan) {
-    int n = 0;
-    for (Expression e : CollectionConverters.asJava(plan.expressions())) {
-      n += avroParses(e);
-    }
-    for (LogicalPlan c : CollectionConverters.asJava(plan.children())) {
-      n += avroParses(c);
-    }
-    return n;
-  }
-
-  private static int avroParses(Expression e) {
     // spark-avro's expression behind from_avro (private to Spark's sql package)
-    int n = e.getClass().getName().equals("org.apache.spark.sql.avro.AvroDataToCatalyst") ? 1 : 0;
-    for (Expression c : CollectionConverters.asJava(e.children())) {
-      n += avroParses(c);
-    }
-    return n;
+    return PlanExpressions.count(
+        plan, e -> e.getClass().getName().equals("org.apache.spark.sql.avro.AvroDataToCatalyst"));
   }
 
   private static byte[] v2(String device, double value, Integer battery, Instant time) {

@@ -20,13 +20,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.JsonToStructs;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The decoder parses each record once, whatever the plan does with the decoded frame, and sorts
@@ -73,25 +71,10 @@ class EventDecoderTest {
    * The typed parses (from_json with the pipeline schema) in a plan, with the optimizer's copies.
    */
   static int typedParses(LogicalPlan plan) {
-    int n = 0;
-    for (Expression e : CollectionConverters.asJava(plan.expressions())) {
-      n += typedParses(e);
-    }
-    for (LogicalPlan c : CollectionConverters.asJava(plan.children())) {
-      n += typedParses(c);
-    }
-    return n;
-  }
-
-  private static int typedParses(Expression e) {
-    int n =
-        e instanceof JsonToStructs j && j.dataType().toString().contains(EventDecoder.CORRUPT)
-            ? 1
-            : 0;
-    for (Expression c : CollectionConverters.asJava(e.children())) {
-      n += typedParses(c);
-    }
-    return n;
+    return PlanExpressions.count(
+        plan,
+        e ->
+            e instanceof JsonToStructs j && j.dataType().toString().contains(EventDecoder.CORRUPT));
   }
 
   @Test

@@ -3,20 +3,14 @@ package dev.tidemark.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tidemark.CardPipelineFiles;
-import dev.tidemark.TestKafka;
 import dev.tidemark.TestSpark;
-import dev.tidemark.config.ConfigKeys;
-import dev.tidemark.config.ConfigLoader;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
 import dev.tidemark.config.TriggerSpec;
 import dev.tidemark.local.EventProducer;
 import dev.tidemark.local.GeneratedEvent;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -36,22 +30,12 @@ class AppendModeRestartIT {
   @Test
   void windowsClosedByABatchAreWrittenByThatBatchOnceAndNothingIsHeldAcrossAStop()
       throws Exception {
-    Path work =
-        TestSpark.projectDir()
-            .resolve("target/append-restart-it/" + UUID.randomUUID().toString().substring(0, 8));
-    String topic = "held-" + UUID.randomUUID().toString().substring(0, 8);
-    TidemarkConfig lake =
-        ConfigLoader.load(
-            CardPipelineFiles.write(work, topic, 1000, "append"),
-            Map.of(
-                ConfigKeys.LAKE,
-                work.resolve("lake").toString(),
-                ConfigKeys.KAFKA_BOOTSTRAP_SERVERS,
-                TestKafka.broker().bootstrapServers()));
+    CardPipelineFiles.CardLake cards = CardPipelineFiles.lake("held", "append");
+    String topic = cards.topic();
+    TidemarkConfig lake = cards.config();
     PipelineSpec spec = lake.pipeline("cards-append").orElseThrow();
 
     // Given one transaction a minute from 12:00 to 12:05 (watermark: 2 minutes behind the latest),
-    TestKafka.broker().createTopics(List.of(topic), 1);
     EventProducer.send(
         lake.bootstrapServers(), topic, IntStream.range(0, 6).mapToObj(m -> event(m, 7)).toList());
 

@@ -3,11 +3,8 @@ package dev.tidemark.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tidemark.CardPipelineFiles;
-import dev.tidemark.TestKafka;
 import dev.tidemark.TestLake;
 import dev.tidemark.TestSpark;
-import dev.tidemark.config.ConfigKeys;
-import dev.tidemark.config.ConfigLoader;
 import dev.tidemark.config.OutputMode;
 import dev.tidemark.config.PipelineSpec;
 import dev.tidemark.config.TidemarkConfig;
@@ -16,13 +13,10 @@ import dev.tidemark.local.EventProducer;
 import dev.tidemark.local.GeneratedEvent;
 import dev.tidemark.pipeline.WindowRange;
 import dev.tidemark.source.ReplaySource;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,20 +33,10 @@ class ChunkedBackfillIT {
   @Test
   void aChunkedBackfillEqualsTheUnchunkedOneIncludingEventsThatReachedKafkaLongAfterTheirChunk()
       throws Exception {
-    Path work =
-        TestSpark.projectDir()
-            .resolve("target/chunked-backfill-it/" + UUID.randomUUID().toString().substring(0, 8));
-    String topic = "chunked-" + UUID.randomUUID().toString().substring(0, 8);
-    TidemarkConfig config =
-        ConfigLoader.load(
-            CardPipelineFiles.write(work, topic, 1000, "update"),
-            Map.of(
-                ConfigKeys.LAKE,
-                work.resolve("lake").toString(),
-                ConfigKeys.KAFKA_BOOTSTRAP_SERVERS,
-                TestKafka.broker().bootstrapServers()));
+    CardPipelineFiles.CardLake cards = CardPipelineFiles.lake("chunked", 2, "update");
+    String topic = cards.topic();
+    TidemarkConfig config = cards.config();
     PipelineSpec pipeline = config.pipeline("cards-update").orElseThrow();
-    TestKafka.broker().createTopics(List.of(topic), 2);
 
     // Given a transaction of card c-1 every 5 minutes from 12:00 to 14:55, on time,
     List<GeneratedEvent> events = new ArrayList<>();

@@ -193,7 +193,7 @@ public final class DemoCommand implements Callable<Integer> {
       for (PipelineSpec spec : all) {
         output
             .out()
-            .print(dev.tidemark.cli.TableSummary.of(runtime.spark(), config, spec).render());
+            .print(dev.tidemark.ops.TableSummary.of(runtime.spark(), config, spec).render());
         output.out().flush();
       }
       output
