@@ -219,6 +219,9 @@ class ClusterSubmitIT {
                 "spark.sql.shuffle.partitions=2",
                 "--conf",
                 "spark.databricks.delta.snapshotPartitions=2",
+                // As in every test JVM (D44): less CPU, the same rows.
+                "--conf",
+                "spark.sql.codegen.factoryMode=NO_CODEGEN",
                 "--conf",
                 "spark.driver.host=127.0.0.1",
                 "--conf",
