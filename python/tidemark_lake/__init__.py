@@ -20,6 +20,9 @@ Environment variables (all optional):
                     used when the lake is on S3 (MinIO or AWS); never printed
   TIDEMARK_SPARK_MASTER, TIDEMARK_SPARK_DRIVER_MEMORY
                     local Spark settings (default local[2] and 2g)
+  TIDEMARK_SPARK_DRIVER_JAVA_OPTIONS
+                    more JVM options for the PySpark driver (scripts/notebook-test gives its short
+                    sessions the C1 compiler only and the serial collector)
 """
 
 from __future__ import annotations
@@ -299,7 +302,7 @@ def spark_session(app_name: str = "tidemark-notebook"):
 
 
 def _java_options() -> list[str]:
-    options = ["-Duser.timezone=UTC"]
+    options = ["-Duser.timezone=UTC", *os.environ.get("TIDEMARK_SPARK_DRIVER_JAVA_OPTIONS", "").split()]
     log_config = REPO_ROOT / "conf" / "log4j2.properties"  # the CLI's: WARN and up, one line each
     if log_config.is_file():
         options.append(f"-Dlog4j2.configurationFile={log_config.as_uri()}")

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +29,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class QueryOnlyTest {
   @TempDir Path dir;
+
+  /** One Delta table with rows 1, 2, 3 that every refused statement names and must leave alone. */
+  @TempDir static Path shared;
+
+  static String table;
+
+  @BeforeAll
+  static void givenATableWithThreeRows() {
+    table = shared.resolve("target-table").toString();
+    TestSpark.sql("CREATE TABLE delta.`" + table + "` (a INT) USING delta");
+    TestSpark.sql("INSERT INTO delta.`" + table + "` VALUES (1), (2), (3)");
+  }
 
   /** Statements that are not one query, and what the refusal names. */
   static Stream<Arguments> notQueries() {
@@ -83,12 +96,9 @@ class QueryOnlyTest {
   void validateRefusesItWithTheSessionsParserAndRunsNothing(String template, String found)
       throws Exception {
     SparkSession spark = TestSpark.session();
-    String table = dir.resolve("target-table").toString();
     Path out = dir.resolve("out");
     Files.createDirectories(out);
     Files.writeString(out.resolve("keep.txt"), "kept");
-    spark.sql("CREATE TABLE delta.`" + table + "` (a INT) USING delta");
-    spark.sql("INSERT INTO delta.`" + table + "` VALUES (1), (2), (3)");
     String shufflePartitions = spark.conf().get("spark.sql.shuffle.partitions");
     PipelineSpec good = ConfigLoader.load(new PipelineFixture(dir).write()).pipelines().get(0);
     String sql = template.replace("{table}", table).replace("{dir}", out.toString());
