@@ -193,10 +193,16 @@ public final class LakeLock implements AutoCloseable {
       return;
     }
     closed = true;
-    heartbeat.shutdownNow();
+    // No further beat; one already under way finishes. Interrupting it would abort its upload (on
+    // S3A: a WARN "Transfer failure of block" and "cannot refresh the lock" on every clean stop
+    // that hit one); only a beat stuck for 30 s is interrupted.
+    heartbeat.shutdown();
     try {
-      heartbeat.awaitTermination(30, TimeUnit.SECONDS);
+      if (!heartbeat.awaitTermination(30, TimeUnit.SECONDS)) {
+        heartbeat.shutdownNow();
+      }
     } catch (InterruptedException e) {
+      heartbeat.shutdownNow();
       Thread.currentThread().interrupt();
     }
     if (lost) {
