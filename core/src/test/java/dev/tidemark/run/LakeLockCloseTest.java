@@ -16,7 +16,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,20 +41,6 @@ class LakeLockCloseTest {
     @Override
     public String getScheme() {
       return "file";
-    }
-
-    @Override
-    public FSDataOutputStream create(
-        Path f,
-        FsPermission permission,
-        boolean overwrite,
-        int bufferSize,
-        short replication,
-        long blockSize,
-        Progressable progress)
-        throws IOException {
-      delayHeartbeat();
-      return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
     }
 
     @Override
